@@ -1,0 +1,58 @@
+// maas eval MODEL --data FILE: loss, accuracy, per-class precision/recall/F1 and a confusion matrix.
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/data/dataset.h"
+#include "core/infer/predictor.h"
+#include "core/train/evaluate.h"
+#include "kernels/runtime.h"
+
+namespace maas::cli {
+
+namespace {
+
+struct EvalArguments {
+  std::string model;
+  std::string data;
+  std::string format = "auto";
+  std::string text_column = "text";
+  std::string label_column = "label";
+  int batch_size = 256;
+  int threads = 0;
+  bool json = false;
+};
+
+void run_eval(const EvalArguments& args) {
+  kernels::set_num_threads(args.threads);
+  const auto predictor = infer::Predictor::load(args.model);
+  data::ReadOptions read;
+  read.format = data::parse_format(args.format);
+  read.text_column = args.text_column;
+  read.label_column = args.label_column;
+  const data::Dataset dataset = data::read_dataset(args.data, read);
+  const train::ClassificationReport report = train::evaluate(*predictor, dataset, args.batch_size);
+  if (args.json) {
+    std::cout << report.to_json().dump() << "\n";
+  } else {
+    std::cout << report.to_table();
+  }
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  auto args = std::make_shared<EvalArguments>();
+  CLI::App* eval = app.add_subcommand("eval", "Evaluate a model on a labelled dataset");
+  eval->add_option("model", args->model, "Model folder (RUN/model from 'maas train')")->required()->check(CLI::ExistingDirectory);
+  eval->add_option("--data", args->data, "Labelled dataset file (csv, tsv, jsonl or fastText)")->required()->check(CLI::ExistingFile);
+  eval->add_option("--format", args->format, "Dataset format: auto, csv, tsv, jsonl, fasttext")->capture_default_str();
+  eval->add_option("--text-column", args->text_column, "Column or field holding the text")->capture_default_str();
+  eval->add_option("--label-column", args->label_column, "Column or field holding the label")->capture_default_str();
+  eval->add_option("--batch-size", args->batch_size, "Texts per inference batch")->capture_default_str()->check(CLI::Range(1, 65536));
+  eval->add_option("--threads", args->threads, "Compute threads; 0 uses all cores")->capture_default_str()->check(CLI::Range(0, 1024));
+  eval->add_flag("--json", args->json, "Print the report as one JSON object");
+  eval->callback([args] { run_eval(*args); });
+}
+
+}  // namespace maas::cli

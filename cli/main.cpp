@@ -1,0 +1,43 @@
+// maas: tokenize, train, evaluate, predict, export and serve text classifiers.
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+#include "core/common/error.h"
+#include "core/common/log.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"maas: train text classifiers from a YAML config and serve them over HTTP", "maas"};
+  app.set_version_flag("--version", std::string("maas ") + MAAS_VERSION);
+  app.require_subcommand(1);
+  std::string log_level;
+  app.add_option("--log-level", log_level,
+                 "Log level on stderr: trace, debug, info, warn, error, off (default: $MAAS_LOG_LEVEL or info)");
+  app.parse_complete_callback([&] { maas::setup_logging(log_level); });
+
+  maas::cli::add_tokenize_command(app);
+  maas::cli::add_train_command(app);
+  maas::cli::add_eval_command(app);
+  maas::cli::add_predict_command(app);
+  maas::cli::add_export_command(app);
+  maas::cli::add_serve_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const std::exception& e) {
+    // Logging may not be set up yet (an invalid --log-level), so the error goes straight to stderr.
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

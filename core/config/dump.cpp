@@ -1,0 +1,223 @@
+// dump_config() and to_json(). The YAML is written by hand rather than with YAML::Emitter so
+// that numbers use the shortest text that reads back to the same double, and free-text strings
+// are always double-quoted (an unquoted oov_token "null" would read back as null).
+
+#include <charconv>
+#include <cstdio>
+#include <sstream>
+
+#include "core/config/config.h"
+
+namespace maas::config {
+namespace {
+
+std::string format_double(double value) {
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, end);
+}
+
+// A YAML double-quoted scalar. Bytes from 0x80 up pass through, so UTF-8 text stays readable.
+std::string quote(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char escape[8];
+          std::snprintf(escape, sizeof escape, "\\x%02x", static_cast<unsigned char>(c));
+          out += escape;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string quote_path(const std::filesystem::path& path) {
+  return path.empty() ? "null" : quote(path.string());
+}
+
+std::string format_bool(bool value) { return value ? "true" : "false"; }
+
+std::string format_optional_int(const std::optional<int>& value, std::string_view when_empty) {
+  return value ? std::to_string(*value) : std::string(when_empty);
+}
+
+// One layer as a flow map, such as "dense: {units: 64, activation: relu}". Enum values are
+// identifiers from a fixed list, so they are written plain.
+std::string format_layer(const LayerConfig& layer) {
+  std::string settings;
+  if (layer.type == "embedding") {
+    settings = "dim: " + std::to_string(layer.dim) +
+               ", input_dim: " + format_optional_int(layer.input_dim, "null");
+  } else if (layer.type == "global_average_pooling1d") {
+    settings = "mask: " + format_bool(layer.mask);
+  } else if (layer.type == "dense") {
+    settings =
+        "units: " + format_optional_int(layer.units, "auto") + ", activation: " + layer.activation;
+  } else if (layer.type == "dropout") {
+    settings = "rate: " + format_double(layer.rate);
+  }
+  return layer.type + ": {" + settings + "}";
+}
+
+void write_optimizer(std::ostream& out, const OptimizerConfig& optimizer) {
+  out << "  optimizer:\n";
+  out << "    name: " << optimizer.name << "\n";
+  out << "    learning_rate: " << format_double(optimizer.learning_rate) << "\n";
+  if (optimizer.name == "adam") {
+    out << "    beta_1: " << format_double(optimizer.beta_1) << "\n";
+    out << "    beta_2: " << format_double(optimizer.beta_2) << "\n";
+    out << "    epsilon: " << format_double(optimizer.epsilon) << "\n";
+  } else {
+    out << "    momentum: " << format_double(optimizer.momentum) << "\n";
+    out << "    nesterov: " << format_bool(optimizer.nesterov) << "\n";
+  }
+}
+
+nlohmann::json path_to_json(const std::filesystem::path& path) {
+  return path.empty() ? nlohmann::json(nullptr) : nlohmann::json(path.string());
+}
+
+template <class T>
+nlohmann::json optional_to_json(const std::optional<T>& value, nlohmann::json when_empty) {
+  return value ? nlohmann::json(*value) : when_empty;
+}
+
+nlohmann::json layer_to_json(const LayerConfig& layer) {
+  nlohmann::json settings = nlohmann::json::object();
+  if (layer.type == "embedding") {
+    settings["dim"] = layer.dim;
+    settings["input_dim"] = optional_to_json(layer.input_dim, nullptr);
+  } else if (layer.type == "global_average_pooling1d") {
+    settings["mask"] = layer.mask;
+  } else if (layer.type == "dense") {
+    settings["units"] = optional_to_json(layer.units, "auto");
+    settings["activation"] = layer.activation;
+  } else if (layer.type == "dropout") {
+    settings["rate"] = layer.rate;
+  }
+  return {{layer.type, settings}};
+}
+
+}  // namespace
+
+std::string dump_config(const ExperimentConfig& config) {
+  std::ostringstream out;
+  out << "# Effective maas experiment config: built-in defaults, then the file, then --set.\n";
+  if (!config.source.empty()) out << "# Source: " << quote(config.source.string()) << "\n";
+
+  const DataConfig& data = config.data;
+  out << "data:\n";
+  out << "  train: " << quote_path(data.train) << "\n";
+  out << "  test: " << quote_path(data.test) << "\n";
+  out << "  validation: " << quote_path(data.validation) << "\n";
+  out << "  format: " << data.format << "\n";
+  out << "  text_column: " << quote(data.text_column) << "\n";
+  out << "  label_column: " << quote(data.label_column) << "\n";
+
+  const TokenizerConfig& tokenizer = config.tokenizer;
+  out << "tokenizer:\n";
+  out << "  num_words: " << format_optional_int(tokenizer.num_words, "null") << "\n";
+  out << "  max_length: " << tokenizer.max_length << "\n";
+  out << "  padding: " << tokenizer.padding << "\n";
+  out << "  truncating: " << tokenizer.truncating << "\n";
+  out << "  lower: " << format_bool(tokenizer.lower) << "\n";
+  out << "  filters: " << quote(tokenizer.filters) << "\n";
+  out << "  split: " << quote(tokenizer.split) << "\n";
+  out << "  char_level: " << format_bool(tokenizer.char_level) << "\n";
+  out << "  oov_token: " << (tokenizer.oov_token ? quote(*tokenizer.oov_token) : "null") << "\n";
+  out << "  split_cjk: " << format_bool(tokenizer.split_cjk) << "\n";
+
+  out << "model:\n";
+  out << "  layers:\n";
+  for (const LayerConfig& layer : config.model.layers) {
+    out << "    - " << format_layer(layer) << "\n";
+  }
+
+  const TrainingConfig& training = config.training;
+  out << "training:\n";
+  write_optimizer(out, training.optimizer);
+  out << "  epochs: " << training.epochs << "\n";
+  out << "  batch_size: " << training.batch_size << "\n";
+  out << "  seed: " << training.seed << "\n";
+  out << "  validation_split: " << format_double(training.validation_split) << "\n";
+  out << "  shuffle: " << format_bool(training.shuffle) << "\n";
+  out << "  threads: " << training.threads << "\n";
+
+  out << "output:\n";
+  out << "  dir: " << quote_path(config.output.dir) << "\n";
+  out << "  name: " << quote(config.output.name) << "\n";
+  return out.str();
+}
+
+nlohmann::json to_json(const ExperimentConfig& config) {
+  const DataConfig& data = config.data;
+  const TokenizerConfig& tokenizer = config.tokenizer;
+  const TrainingConfig& training = config.training;
+  const OptimizerConfig& optimizer = training.optimizer;
+
+  nlohmann::json optimizer_json = {{"name", optimizer.name},
+                                   {"learning_rate", optimizer.learning_rate}};
+  if (optimizer.name == "adam") {
+    optimizer_json["beta_1"] = optimizer.beta_1;
+    optimizer_json["beta_2"] = optimizer.beta_2;
+    optimizer_json["epsilon"] = optimizer.epsilon;
+  } else {
+    optimizer_json["momentum"] = optimizer.momentum;
+    optimizer_json["nesterov"] = optimizer.nesterov;
+  }
+
+  nlohmann::json layers = nlohmann::json::array();
+  for (const LayerConfig& layer : config.model.layers) layers.push_back(layer_to_json(layer));
+
+  return {
+      {"data",
+       {{"train", path_to_json(data.train)},
+        {"test", path_to_json(data.test)},
+        {"validation", path_to_json(data.validation)},
+        {"format", data.format},
+        {"text_column", data.text_column},
+        {"label_column", data.label_column}}},
+      {"tokenizer",
+       {{"num_words", optional_to_json(tokenizer.num_words, nullptr)},
+        {"max_length", tokenizer.max_length},
+        {"padding", tokenizer.padding},
+        {"truncating", tokenizer.truncating},
+        {"lower", tokenizer.lower},
+        {"filters", tokenizer.filters},
+        {"split", tokenizer.split},
+        {"char_level", tokenizer.char_level},
+        {"oov_token", optional_to_json(tokenizer.oov_token, nullptr)},
+        {"split_cjk", tokenizer.split_cjk}}},
+      {"model", {{"layers", layers}}},
+      {"training",
+       {{"optimizer", optimizer_json},
+        {"epochs", training.epochs},
+        {"batch_size", training.batch_size},
+        {"seed", training.seed},
+        {"validation_split", training.validation_split},
+        {"shuffle", training.shuffle},
+        {"threads", training.threads}}},
+      {"output", {{"dir", path_to_json(config.output.dir)}, {"name", config.output.name}}},
+  };
+}
+
+}  // namespace maas::config

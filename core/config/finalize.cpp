@@ -1,0 +1,140 @@
+#include "core/config/finalize.h"
+
+#include <charconv>
+
+namespace maas::config::detail {
+namespace {
+
+constexpr double kAdamLearningRate = 0.001;  // Keras Adam default
+constexpr double kSgdLearningRate = 0.01;    // Keras SGD default
+
+class Checker {
+ public:
+  Checker(const FinalizeContext& context, const GivenKeys& given, Diagnostics& diagnostics)
+      : context_(context), given_(given), diagnostics_(diagnostics) {}
+
+  bool given(const std::string& path) const { return given_.contains(path); }
+  bool has_error_at(const std::string& path) const { return diagnostics_.has_error_at(path); }
+
+  // Returns the position where `path` was given. For a key not given, returns the position of
+  // its nearest given parent, or else the file without a line.
+  Location where(std::string path) const {
+    while (true) {
+      const auto it = given_.find(path);
+      if (it != given_.end()) return it->second;
+      const std::size_t cut = path.find_last_of(".[");
+      if (cut == std::string::npos) return {context_.file_label};
+      path.resize(cut);
+    }
+  }
+
+  void error(const std::string& path, std::string_view message) {
+    diagnostics_.add(where(path), path, message);
+  }
+
+ private:
+  const FinalizeContext& context_;
+  const GivenKeys& given_;
+  Diagnostics& diagnostics_;
+};
+
+std::string format_number(double value) {
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, end);
+}
+
+void check_required(const ExperimentConfig& config, Checker& checker) {
+  if (config.data.train.empty() && !checker.given("data.train")) {
+    checker.error("data.train",
+                  "missing required key; give the training data file, such as "
+                  "data: {train: data/train.csv}");
+  }
+  if (config.model.layers.empty() && !checker.has_error_at("model.layers")) {
+    checker.error("model.layers", checker.given("model.layers")
+                                      ? "expected at least one layer, got an empty list"
+                                      : "missing required key; give the list of layers, such as "
+                                        "model: {layers: [{embedding: {dim: 64}}, "
+                                        "{global_average_pooling1d: {}}, {dense: {units: auto}}]}");
+  }
+}
+
+void check_layers(const ExperimentConfig& config, Checker& checker) {
+  const std::vector<LayerConfig>& layers = config.model.layers;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerConfig& layer = layers[i];
+    if (layer.type.empty()) continue;  // an invalid item, already reported
+    const std::string type_path = "model.layers[" + std::to_string(i) + "]." + layer.type;
+    const bool is_last = i + 1 == layers.size();
+
+    if (layer.type == "embedding" && !checker.given(type_path + ".dim")) {
+      checker.error(type_path + ".dim",
+                    "missing required key; give the embedding size, such as dim: 64");
+    }
+    if (layer.type == "dropout" && !checker.given(type_path + ".rate")) {
+      checker.error(type_path + ".rate",
+                    "missing required key; give the fraction of inputs to drop, such as rate: 0.5");
+    }
+    if (layer.type != "dense" || is_last) continue;
+
+    const std::string units_path = type_path + ".units";
+    if (!layer.units && !checker.has_error_at(units_path)) {
+      checker.error(units_path, checker.given(units_path)
+                                    ? "auto is allowed only on the last layer; give units >= 1"
+                                    : "missing; only the last layer may leave units out (auto), "
+                                      "so give units >= 1");
+    }
+    if (layer.activation == "auto") {
+      checker.error(type_path + ".activation",
+                    "auto is allowed only on the last layer; expected one of linear, relu, tanh, "
+                    "sigmoid, softmax");
+    }
+  }
+}
+
+// Keys of one optimizer given while the other is selected are errors, because they would
+// silently do nothing.
+void check_optimizer(OptimizerConfig& optimizer, Checker& checker) {
+  const bool adam = optimizer.name == "adam";
+  const std::string_view other = adam ? "sgd" : "adam";
+  const std::vector<std::string_view> foreign_keys =
+      adam ? std::vector<std::string_view>{"momentum", "nesterov"}
+           : std::vector<std::string_view>{"beta_1", "beta_2", "epsilon"};
+  for (std::string_view key : foreign_keys) {
+    const std::string path = "training.optimizer." + std::string(key);
+    if (!checker.given(path)) continue;
+    checker.error(path, "applies only to " + std::string(other) +
+                            ", but training.optimizer.name is " + optimizer.name +
+                            "; remove it or set name: " + std::string(other));
+  }
+  if (!checker.given("training.optimizer.learning_rate")) {
+    optimizer.learning_rate = adam ? kAdamLearningRate : kSgdLearningRate;
+  }
+}
+
+void check_validation(const ExperimentConfig& config, Checker& checker) {
+  if (config.data.validation.empty() || config.training.validation_split <= 0.0) return;
+  checker.error("data.validation",
+                "a validation file cannot be combined with training.validation_split " +
+                    format_number(config.training.validation_split) + " (set at " +
+                    checker.where("training.validation_split").label +
+                    "); remove one of them or set validation_split: 0");
+}
+
+}  // namespace
+
+void finalize_config(ExperimentConfig& config, const FinalizeContext& context,
+                     const GivenKeys& given, Diagnostics& diagnostics) {
+  Checker checker(context, given, diagnostics);
+  if (context.root_is_map) check_required(config, checker);
+  check_layers(config, checker);
+  check_optimizer(config.training.optimizer, checker);
+  check_validation(config, checker);
+
+  if (config.output.dir.empty()) {
+    config.output.dir = (context.config_dir / "runs" / context.config_stem).lexically_normal();
+  }
+  if (config.output.name.empty()) config.output.name = context.config_stem;
+}
+
+}  // namespace maas::config::detail

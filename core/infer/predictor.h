@@ -1,0 +1,49 @@
+#pragma once
+// Raw text in, class probabilities out. A Predictor owns one loaded model artifact and is safe to
+// call from many threads at once: predict() only reads the model.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/io/artifact.h"
+
+namespace maas::infer {
+
+// Probabilities per text, one row per input in input order, one column per label.
+using Probabilities = std::vector<std::vector<float>>;
+
+class Predictor {
+ public:
+  explicit Predictor(io::Model model);
+
+  // Loads and verifies the artifact folder `dir` (see io::load_artifact).
+  static std::shared_ptr<const Predictor> load(const std::filesystem::path& dir);
+
+  // Returns one probability per label for each text. A binary model's single sigmoid output p is
+  // returned as {1 - p, p} so every model reports a distribution over its labels.
+  // Texts are run in batches of at most `max_batch` rows. Throws InvalidArgument for invalid UTF-8.
+  Probabilities predict(const std::vector<std::string>& texts, int max_batch = 256) const;
+
+  // Returns the padded ids the model sees for `text`.
+  std::vector<int32_t> encode(const std::string& text) const;
+
+  const std::vector<std::string>& labels() const { return model_.manifest.labels; }
+  const io::ModelManifest& manifest() const { return model_.manifest; }
+  const text::TextEncoder& encoder() const { return model_.encoder; }
+  const io::Model& model() const { return model_; }
+
+ private:
+  io::Model model_;
+};
+
+// Runs `network` on `texts` encoded by `encoder`, in batches of at most `max_batch` rows, and
+// returns one probability per label (a single sigmoid output p becomes {1 - p, p}). Thread-safe.
+Probabilities predict_texts(const nn::Sequential& network, const text::TextEncoder& encoder,
+                            const std::vector<std::string>& texts, int max_batch = 256);
+
+// Returns the index of the largest probability in `row` (the first one on ties).
+std::size_t top_class(const std::vector<float>& row);
+
+}  // namespace maas::infer

@@ -1,0 +1,104 @@
+#include "core/nn/loss.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/common/error.h"
+#include "kernels/losses.h"
+
+namespace maas::nn {
+namespace {
+
+void check_logits(const Tensor& logits, std::int64_t min_classes, std::int64_t max_classes, const std::string& loss,
+                  const std::string& expected) {
+  const bool valid = logits.dtype() == DType::kFloat32 && logits.rank() == 2 && logits.dim(0) >= 1 &&
+                     logits.dim(1) >= min_classes && logits.dim(1) <= max_classes;
+  if (!valid) {
+    throw InvalidArgument(loss + ": invalid logits of type " + std::string(dtype_name(logits.dtype())) +
+                          " and shape " + logits.shape_string() + ": expected float32 " + expected);
+  }
+}
+
+void check_labels(const std::int32_t* labels, std::int64_t batch, std::int32_t classes, const std::string& loss) {
+  if (labels == nullptr) {
+    throw InvalidArgument(loss + ": labels pointer is null; pass one label per batch row");
+  }
+  for (std::int64_t i = 0; i < batch; ++i) {
+    if (labels[i] < 0 || labels[i] >= classes) {
+      throw InvalidArgument(loss + ": invalid label " + std::to_string(labels[i]) + " at batch row " +
+                            std::to_string(i) + ": expected a class index in [0, " + std::to_string(classes) +
+                            ")");
+    }
+  }
+}
+
+void check_weights(const float* weights, std::int64_t batch, const std::string& loss) {
+  if (weights == nullptr) {
+    return;
+  }
+  for (std::int64_t i = 0; i < batch; ++i) {
+    if (!(std::isfinite(weights[i]) && weights[i] >= 0.0f)) {
+      throw InvalidArgument(loss + ": invalid example weight " + std::to_string(weights[i]) + " at batch row " +
+                            std::to_string(i) + ": expected a finite weight >= 0");
+    }
+  }
+}
+
+void check_backward(bool forward_done, const std::string& loss) {
+  if (!forward_done) {
+    throw InvalidArgument(loss + ": backward was called before forward; compute the loss of the batch first");
+  }
+}
+
+}  // namespace
+
+Loss::~Loss() = default;
+
+float SoftmaxCrossEntropy::forward(const Tensor& logits, const std::int32_t* labels, const float* example_weights) {
+  check_logits(logits, 2, std::numeric_limits<std::int32_t>::max(), name(), "[batch, classes >= 2]");
+  const std::int64_t batch = logits.dim(0);
+  const std::int64_t classes = logits.dim(1);
+  check_labels(labels, batch, static_cast<std::int32_t>(classes), name());
+  check_weights(example_weights, batch, name());
+  dlogits_.resize(logits.shape());
+  const double loss = kernels::softmax_cross_entropy(logits.data<float>(), labels, example_weights, batch, classes,
+                                                     dlogits_.data<float>());
+  forward_done_ = true;
+  return static_cast<float>(loss);
+}
+
+const Tensor& SoftmaxCrossEntropy::backward() {
+  check_backward(forward_done_, name());
+  return dlogits_;
+}
+
+float SigmoidBinaryCrossEntropy::forward(const Tensor& logits, const std::int32_t* labels,
+                                         const float* example_weights) {
+  check_logits(logits, 1, 1, name(), "[batch, 1]");
+  const std::int64_t batch = logits.dim(0);
+  check_labels(labels, batch, 2, name());
+  check_weights(example_weights, batch, name());
+  dlogits_.resize(logits.shape());
+  const double loss = kernels::sigmoid_binary_cross_entropy(logits.data<float>(), labels, example_weights, batch,
+                                                            dlogits_.data<float>());
+  forward_done_ = true;
+  return static_cast<float>(loss);
+}
+
+const Tensor& SigmoidBinaryCrossEntropy::backward() {
+  check_backward(forward_done_, name());
+  return dlogits_;
+}
+
+std::unique_ptr<Loss> make_loss(std::string_view output_activation) {
+  if (output_activation == "softmax") {
+    return std::make_unique<SoftmaxCrossEntropy>();
+  }
+  if (output_activation == "sigmoid") {
+    return std::make_unique<SigmoidBinaryCrossEntropy>();
+  }
+  throw Unsupported("no loss for output activation \"" + std::string(output_activation) +
+                    "\": expected \"softmax\" or \"sigmoid\"; set the last dense layer's activation to one of them");
+}
+
+}  // namespace maas::nn

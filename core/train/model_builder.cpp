@@ -1,0 +1,84 @@
+#include "core/train/model_builder.h"
+
+#include <fmt/format.h>
+
+#include "core/common/error.h"
+
+namespace maas::train {
+
+text::TokenizerOptions tokenizer_options(const config::TokenizerConfig& config) {
+  text::TokenizerOptions options;
+  options.num_words = config.num_words;
+  options.filters = config.filters;
+  options.lower = config.lower;
+  options.split = config.split;
+  options.char_level = config.char_level;
+  options.oov_token = config.oov_token;
+  options.split_cjk = config.split_cjk;
+  return options;
+}
+
+text::PadOptions pad_options(const config::TokenizerConfig& config) {
+  text::PadOptions options;
+  options.max_length = config.max_length;
+  options.padding = text::parse_pad_side(config.padding);
+  options.truncating = text::parse_pad_side(config.truncating);
+  return options;
+}
+
+nlohmann::json build_architecture(const config::ModelConfig& model, int vocab_size, int classes,
+                                  const std::string& config_source) {
+  const auto where = [&](const config::LayerConfig& layer, std::size_t index) {
+    return fmt::format("{}:{}: model.layers[{}].{}", config_source, layer.line, index, layer.type);
+  };
+  if (model.layers.empty() || model.layers.front().type != "embedding") {
+    throw ConfigError(fmt::format("{}: model.layers must start with an embedding layer, since the model reads token ids",
+                                  config_source));
+  }
+  const bool binary = classes == 2;
+  nlohmann::json layers = nlohmann::json::array();
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const config::LayerConfig& layer = model.layers[i];
+    const bool last = i + 1 == model.layers.size();
+    if (layer.type == "embedding") {
+      const int input_dim = layer.input_dim.value_or(vocab_size);
+      if (input_dim < vocab_size) {
+        throw ConfigError(fmt::format(
+            "{}: input_dim {} is smaller than the tokenizer's vocabulary of {} ids; raise it or lower tokenizer.num_words",
+            where(layer, i), input_dim, vocab_size));
+      }
+      layers.push_back({{"type", "embedding"}, {"input_dim", input_dim}, {"output_dim", layer.dim}});
+    } else if (layer.type == "global_average_pooling1d") {
+      layers.push_back({{"type", "global_average_pooling1d"}, {"mask", layer.mask}});
+    } else if (layer.type == "dropout") {
+      layers.push_back({{"type", "dropout"}, {"rate", layer.rate}});
+    } else if (layer.type == "dense") {
+      int units = layer.units.value_or(0);
+      std::string activation = layer.activation;
+      if (last) {
+        const int expected_units = binary ? 1 : classes;
+        const std::string expected_activation = binary ? "sigmoid" : "softmax";
+        if (!layer.units) units = expected_units;
+        if (activation == "auto") activation = expected_activation;
+        if (units != expected_units || activation != expected_activation) {
+          throw ConfigError(fmt::format(
+              "{}: the output layer has {} units with activation '{}', but the data has {} labels, which needs {} "
+              "unit(s) with '{}'; write `dense: {{activation: auto}}` to have it chosen",
+              where(layer, i), units, activation, classes, expected_units, expected_activation));
+        }
+      } else if (!layer.units || activation == "auto") {
+        throw ConfigError(fmt::format("{}: only the last dense layer may leave units or activation as auto; set both",
+                                      where(layer, i)));
+      }
+      layers.push_back({{"type", "dense"}, {"units", units}, {"activation", activation}});
+    } else {
+      throw ConfigError(fmt::format("{}: unknown layer type '{}'", where(layer, i), layer.type));
+    }
+    if (last && layer.type != "dense") {
+      throw ConfigError(fmt::format("{}: the last layer must be dense, e.g. `dense: {{activation: auto}}`", where(layer, i)));
+    }
+  }
+  return {{"layers", layers}};
+}
+
+}  // namespace maas::train

@@ -1,0 +1,60 @@
+#include "kernels/losses.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/activation.h"
+
+namespace maas::kernels {
+
+// Both losses run on one thread: batch * classes is small next to the dense layers,
+// and a fixed summation order keeps the loss reproducible.
+
+double softmax_cross_entropy(const float* logits, const std::int32_t* labels,
+                             const float* weights, std::int64_t batch, std::int64_t classes,
+                             float* diff_logits) {
+  const double inverse_batch = 1.0 / static_cast<double>(batch);
+  double total = 0.0;
+  for (std::int64_t b = 0; b < batch; ++b) {
+    const float* x = logits + b * classes;
+    float* dx = diff_logits + b * classes;
+    const double weight = weights == nullptr ? 1.0 : weights[b];
+
+    float max_value = x[0];
+    for (std::int64_t c = 1; c < classes; ++c) {
+      max_value = std::max(max_value, x[c]);
+    }
+    double sum = 0.0;
+    for (std::int64_t c = 0; c < classes; ++c) {
+      const double e = std::exp(static_cast<double>(x[c] - max_value));
+      dx[c] = static_cast<float>(e);
+      sum += e;
+    }
+    const double log_sum = std::log(sum) + max_value;
+    total += weight * (log_sum - x[labels[b]]);
+
+    const double scale = weight * inverse_batch / sum;
+    for (std::int64_t c = 0; c < classes; ++c) {
+      dx[c] = static_cast<float>(dx[c] * scale);
+    }
+    dx[labels[b]] -= static_cast<float>(weight * inverse_batch);
+  }
+  return total * inverse_batch;
+}
+
+double sigmoid_binary_cross_entropy(const float* logits, const std::int32_t* labels,
+                                    const float* weights, std::int64_t batch,
+                                    float* diff_logits) {
+  const double inverse_batch = 1.0 / static_cast<double>(batch);
+  double total = 0.0;
+  for (std::int64_t b = 0; b < batch; ++b) {
+    const double x = logits[b];
+    const double y = labels[b];
+    const double weight = weights == nullptr ? 1.0 : weights[b];
+    total += weight * (std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::abs(x))));
+    diff_logits[b] = static_cast<float>(weight * (stable_sigmoid(logits[b]) - y) * inverse_batch);
+  }
+  return total * inverse_batch;
+}
+
+}  // namespace maas::kernels

@@ -1,0 +1,28 @@
+#pragma once
+// Fused losses on logits. Each returns the batch loss and writes its gradient with
+// respect to the logits in the same pass.
+//
+// Reduction: loss = sum_i w_i * loss_i / batch, with w_i = 1 when weights is null.
+// This is Keras's "sum over batch size" reduction, so weights rescale examples
+// without renormalising the batch.
+
+#include <cstdint>
+
+namespace maas::kernels {
+
+// Softmax cross-entropy for logits [batch, classes] and labels in [0, classes).
+// loss_i = logsumexp(x_i) - x_i[label_i], computed with the row maximum subtracted so
+// that logits of any magnitude stay finite.
+// diff_logits [batch, classes] = w_i * (softmax(x_i) - onehot(label_i)) / batch.
+double softmax_cross_entropy(const float* logits, const std::int32_t* labels,
+                             const float* weights, std::int64_t batch, std::int64_t classes,
+                             float* diff_logits);
+
+// Binary cross-entropy on logits [batch] with labels 0 or 1.
+// loss_i = max(x, 0) - x y + log1p(exp(-|x|)), which equals -y log p - (1 - y) log(1 - p)
+// for p = sigmoid(x) without overflow. diff_logits [batch] = w_i * (sigmoid(x) - y) / batch.
+double sigmoid_binary_cross_entropy(const float* logits, const std::int32_t* labels,
+                                    const float* weights, std::int64_t batch,
+                                    float* diff_logits);
+
+}  // namespace maas::kernels

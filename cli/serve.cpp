@@ -1,4 +1,4 @@
-// maas serve --model-dir DIR: answer TF Serving REST requests for every model in a repository.
+// maas serve --model-dir DIR: serve TF Serving REST requests for every model in a repository.
 
 #include <pthread.h>
 #include <signal.h>

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/config/config.h"
+#include "core/config/yaml_reader.h"
 
 namespace maas::config {
 namespace {
@@ -17,41 +18,8 @@ std::string format_double(double value) {
   return std::string(buffer, end);
 }
 
-// A YAML double-quoted scalar. Bytes from 0x80 up pass through, so UTF-8 text stays readable.
-std::string quote(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\x%02x", static_cast<unsigned char>(c));
-          out += escape;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string quote_path(const std::filesystem::path& path) {
-  return path.empty() ? "null" : quote(path.string());
+  return path.empty() ? "null" : detail::yaml_double_quoted(path.string());
 }
 
 std::string format_bool(bool value) { return value ? "true" : "false"; }
@@ -122,7 +90,7 @@ nlohmann::json layer_to_json(const LayerConfig& layer) {
 std::string dump_config(const ExperimentConfig& config) {
   std::ostringstream out;
   out << "# Effective maas experiment config: built-in defaults, then the file, then --set.\n";
-  if (!config.source.empty()) out << "# Source: " << quote(config.source.string()) << "\n";
+  if (!config.source.empty()) out << "# Source: " << detail::yaml_double_quoted(config.source.string()) << "\n";
 
   const DataConfig& data = config.data;
   out << "data:\n";
@@ -130,8 +98,8 @@ std::string dump_config(const ExperimentConfig& config) {
   out << "  test: " << quote_path(data.test) << "\n";
   out << "  validation: " << quote_path(data.validation) << "\n";
   out << "  format: " << data.format << "\n";
-  out << "  text_column: " << quote(data.text_column) << "\n";
-  out << "  label_column: " << quote(data.label_column) << "\n";
+  out << "  text_column: " << detail::yaml_double_quoted(data.text_column) << "\n";
+  out << "  label_column: " << detail::yaml_double_quoted(data.label_column) << "\n";
 
   const TokenizerConfig& tokenizer = config.tokenizer;
   out << "tokenizer:\n";
@@ -140,10 +108,10 @@ std::string dump_config(const ExperimentConfig& config) {
   out << "  padding: " << tokenizer.padding << "\n";
   out << "  truncating: " << tokenizer.truncating << "\n";
   out << "  lower: " << format_bool(tokenizer.lower) << "\n";
-  out << "  filters: " << quote(tokenizer.filters) << "\n";
-  out << "  split: " << quote(tokenizer.split) << "\n";
+  out << "  filters: " << detail::yaml_double_quoted(tokenizer.filters) << "\n";
+  out << "  split: " << detail::yaml_double_quoted(tokenizer.split) << "\n";
   out << "  char_level: " << format_bool(tokenizer.char_level) << "\n";
-  out << "  oov_token: " << (tokenizer.oov_token ? quote(*tokenizer.oov_token) : "null") << "\n";
+  out << "  oov_token: " << (tokenizer.oov_token ? detail::yaml_double_quoted(*tokenizer.oov_token) : "null") << "\n";
   out << "  split_cjk: " << format_bool(tokenizer.split_cjk) << "\n";
 
   out << "model:\n";
@@ -164,7 +132,7 @@ std::string dump_config(const ExperimentConfig& config) {
 
   out << "output:\n";
   out << "  dir: " << quote_path(config.output.dir) << "\n";
-  out << "  name: " << quote(config.output.name) << "\n";
+  out << "  name: " << detail::yaml_double_quoted(config.output.name) << "\n";
   return out.str();
 }
 

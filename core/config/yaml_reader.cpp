@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <system_error>
 
 namespace maas::config::detail {
@@ -17,29 +18,8 @@ std::string shorten(const std::string& text) {
   return text.substr(0, kMaxShownValueLength) + "...";
 }
 
-// Escapes a string for a message the way it would be written in double quotes.
-std::string quote(const std::string& text) {
-  std::string out = "\"";
-  for (char c : shorten(text)) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "\"";
-}
+// A value as it would be written in double quotes, cut short for messages.
+std::string quote(const std::string& text) { return yaml_double_quoted(shorten(text)); }
 
 bool is_bool_text(std::string_view text) {
   return text == "true" || text == "True" || text == "TRUE" || text == "false" || text == "False" ||
@@ -382,6 +362,38 @@ std::optional<std::filesystem::path> Reader::read_path(const Entry& entry) {
   }
   // operator/ keeps an absolute right-hand side as it is.
   return (origin_.base_dir / text).lexically_normal();
+}
+
+std::string yaml_double_quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char escape[8];
+          std::snprintf(escape, sizeof escape, "\\x%02x", static_cast<unsigned char>(c));
+          out += escape;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace maas::config::detail

@@ -150,4 +150,8 @@ void read_fields(Section& section, const Entry& holder, std::span<const Field<Se
   }
 }
 
+// Returns `text` as a YAML double-quoted scalar. Control characters are escaped; bytes from 0x80
+// up pass through, so UTF-8 text stays readable.
+std::string yaml_double_quoted(std::string_view text);
+
 }  // namespace maas::config::detail

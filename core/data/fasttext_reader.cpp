@@ -99,30 +99,18 @@ Example read_fasttext_line(std::string_view line, std::size_t number, std::strin
 
 Dataset parse_fasttext(std::string_view content, std::string_view source,
                        const ReadOptions& options) {
-  Dataset dataset;
-  for_each_line(content, [&](std::string_view line, std::size_t number) {
-    if (is_blank_line(line)) {
-      ++dataset.blank_lines;
-      return;
-    }
-    dataset.examples.push_back(read_fasttext_line(line, number, source, options));
+  return read_line_records(content, [&](std::string_view line, std::size_t number) {
+    return read_fasttext_line(line, number, source, options);
   });
-  return dataset;
 }
 
 Dataset parse_lines(std::string_view content, std::string_view source, const ReadOptions&) {
-  Dataset dataset;
-  for_each_line(content, [&](std::string_view line, std::size_t number) {
-    if (is_blank_line(line)) {
-      ++dataset.blank_lines;
-      return;
-    }
+  return read_line_records(content, [](std::string_view line, std::size_t number) {
     Example example;
     example.text = line;
     example.line = number;
-    dataset.examples.push_back(std::move(example));
+    return example;
   });
-  return dataset;
 }
 
 }  // namespace maas::data::detail

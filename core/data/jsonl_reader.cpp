@@ -205,15 +205,9 @@ Example read_object(std::string_view line, std::size_t number, std::string_view 
 
 Dataset parse_jsonl(std::string_view content, std::string_view source,
                     const ReadOptions& options) {
-  Dataset dataset;
-  for_each_line(content, [&](std::string_view line, std::size_t number) {
-    if (is_blank_line(line)) {
-      ++dataset.blank_lines;
-      return;
-    }
-    dataset.examples.push_back(read_object(line, number, source, options));
+  return read_line_records(content, [&](std::string_view line, std::size_t number) {
+    return read_object(line, number, source, options);
   });
-  return dataset;
 }
 
 }  // namespace maas::data::detail

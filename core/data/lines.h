@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "core/data/dataset.h"
+
 namespace maas::data::detail {
 
 // Returns whether `line` contains only spaces, tabs, CR, VT and FF (or nothing).
@@ -31,6 +33,21 @@ void for_each_line(std::string_view content, Visitor&& visit) {
     ++number;
     start = next;
   }
+}
+
+// Builds a Dataset from a format with one record per line: blank lines are counted and skipped,
+// and every other line becomes the Example that read_line(line, number) returns.
+template <typename LineReader>
+Dataset read_line_records(std::string_view content, LineReader&& read_line) {
+  Dataset dataset;
+  for_each_line(content, [&](std::string_view line, std::size_t number) {
+    if (is_blank_line(line)) {
+      ++dataset.blank_lines;
+      return;
+    }
+    dataset.examples.push_back(read_line(line, number));
+  });
+  return dataset;
 }
 
 }  // namespace maas::data::detail

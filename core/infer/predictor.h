@@ -26,7 +26,7 @@ class Predictor {
   // Texts are run in batches of at most `max_batch` rows. Throws InvalidArgument for invalid UTF-8.
   Probabilities predict(const std::vector<std::string>& texts, int max_batch = 256) const;
 
-  // Returns the padded ids the model sees for `text`.
+  // Returns the padded ids the model receives as input for `text`.
   std::vector<int32_t> encode(const std::string& text) const;
 
   const std::vector<std::string>& labels() const { return model_.manifest.labels; }

@@ -1,5 +1,5 @@
 #pragma once
-// The models a server answers for, read from a repository folder laid out as NAME/VERSION/ with
+// The models a server serves, read from a repository folder laid out as NAME/VERSION/ with
 // numeric versions (the layout `maas export` writes and TF Serving reads).
 
 #include <cstdint>

@@ -41,7 +41,7 @@ class Server {
   int bind();
   // Serves until stop(); returns false if the listener failed.
   bool run();
-  // Stops accepting and returns once workers are told to finish; safe to call from any thread.
+  // Stops accepting connections and signals the workers to finish. Safe to call from any thread.
   void stop();
 
  private:

@@ -12,8 +12,8 @@ namespace maas::train {
 text::TokenizerOptions tokenizer_options(const config::TokenizerConfig& config);
 text::PadOptions pad_options(const config::TokenizerConfig& config);
 
-// Builds the nn::Sequential architecture JSON. The embedding's input_dim defaults to `vocab_size`;
-// the last dense layer's "auto" units and activation become 1 sigmoid unit for two classes and a
+// Builds the nn::Sequential architecture JSON. The embedding's input_dim defaults to `vocab_size`.
+// The last dense layer's "auto" units and activation become 1 sigmoid unit for two classes, and a
 // softmax over `classes` otherwise. Throws ConfigError naming the layer and its config line when
 // the layers cannot form a classifier for `classes` labels.
 nlohmann::json build_architecture(const config::ModelConfig& model, int vocab_size, int classes,

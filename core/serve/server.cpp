@@ -129,7 +129,7 @@ struct Server::Impl {
     });
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       if (res.status >= 400) {
-        spdlog::warn("{} {} -> {}", req.method, req.path, res.status);
+        spdlog::warn("{} {} -> {}: {}", req.method, req.path, res.status, res.body);
       } else {
         spdlog::debug("{} {} -> {}", req.method, req.path, res.status);
       }

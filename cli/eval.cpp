@@ -1,8 +1,14 @@
 // maas eval MODEL --data FILE: loss, accuracy, per-class precision/recall/F1 and a confusion matrix.
 
 #include <iostream>
+#include <optional>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "core/common/error.h"
+#include "cli/model_data.h"
 #include "core/data/dataset.h"
 #include "core/infer/predictor.h"
 #include "core/train/evaluate.h"
@@ -16,8 +22,8 @@ struct EvalArguments {
   std::string model;
   std::string data;
   std::string format = "auto";
-  std::string text_column = "text";
-  std::string label_column = "label";
+  std::optional<std::string> text_column;
+  std::optional<std::string> label_column;
   int batch_size = 256;
   int threads = 0;
   bool json = false;
@@ -26,12 +32,19 @@ struct EvalArguments {
 void run_eval(const EvalArguments& args) {
   kernels::set_num_threads(args.threads);
   const auto predictor = infer::Predictor::load(args.model);
-  data::ReadOptions read;
-  read.format = data::parse_format(args.format);
-  read.text_column = args.text_column;
-  read.label_column = args.label_column;
-  const data::Dataset dataset = data::read_dataset(args.data, read);
+  const data::Dataset dataset =
+      data::read_dataset(args.data, model_read_options(*predictor, args.format, args.text_column, args.label_column));
+  if (dataset.examples.empty()) {
+    throw InvalidArgument(fmt::format("{} holds no examples to evaluate; pass a labelled dataset with at least one row",
+                                      dataset.source));
+  }
   const train::ClassificationReport report = train::evaluate(*predictor, dataset, args.batch_size);
+  std::int64_t unknown = 0;
+  for (const auto& [label, count] : report.unknown_labels()) unknown += count;
+  if (unknown > 0) {
+    spdlog::warn("{}: {} of {} examples have labels the model was not trained on; they count as errors",
+                 dataset.source, unknown, report.examples());
+  }
   if (args.json) {
     std::cout << report.to_json().dump() << "\n";
   } else {
@@ -47,8 +60,8 @@ void add_eval_command(CLI::App& app) {
   eval->add_option("model", args->model, "Model folder (RUN/model from 'maas train')")->required()->check(CLI::ExistingDirectory);
   eval->add_option("--data", args->data, "Labelled dataset file (csv, tsv, jsonl or fastText)")->required()->check(CLI::ExistingFile);
   eval->add_option("--format", args->format, "Dataset format: auto, csv, tsv, jsonl, fasttext")->capture_default_str();
-  eval->add_option("--text-column", args->text_column, "Column or field holding the text")->capture_default_str();
-  eval->add_option("--label-column", args->label_column, "Column or field holding the label")->capture_default_str();
+  eval->add_option("--text-column", args->text_column, "Column or field holding the text (default: the one the model was trained on)");
+  eval->add_option("--label-column", args->label_column, "Column or field holding the label (default: the one the model was trained on)");
   eval->add_option("--batch-size", args->batch_size, "Texts per inference batch")->capture_default_str()->check(CLI::Range(1, 65536));
   eval->add_option("--threads", args->threads, "Compute threads; 0 uses all cores")->capture_default_str()->check(CLI::Range(0, 1024));
   eval->add_flag("--json", args->json, "Print the report as one JSON object");

@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string log_level;
   app.add_option("--log-level", log_level,
-                 "Log level on stderr: trace, debug, info, warn, error, off (default: $MAAS_LOG_LEVEL or info)");
+                 "Log level on stderr: trace, debug, info, warn, error, critical, off (default: $MAAS_LOG_LEVEL or info)");
+  // Lets --log-level follow the subcommand too: `maas train CONFIG --log-level warn`.
+  app.fallthrough();
   app.parse_complete_callback([&] { maas::setup_logging(log_level); });
 
   maas::cli::add_tokenize_command(app);

@@ -1,6 +1,7 @@
 #include "cli/text_input.h"
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -16,6 +17,9 @@ void for_each_line(const std::string& path, const std::function<void(const std::
   std::ifstream file;
   std::istream* in = &std::cin;
   if (!path.empty() && path != "-") {
+    if (std::filesystem::is_directory(path)) {
+      throw IoError(fmt::format("'{}' is a folder; pass a text file with one text per line, or - for stdin", path));
+    }
     file.open(path, std::ios::binary);
     if (!file) throw IoError(fmt::format("failed to open '{}': {}", path, std::strerror(errno)));
     in = &file;

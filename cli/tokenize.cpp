@@ -73,9 +73,6 @@ void run_fit(const FitArguments& args) {
 }
 
 void run_encode(const EncodeArguments& args) {
-  if (args.vocab.empty() == args.model.empty()) {
-    throw InvalidArgument("tokenize encode needs exactly one of --vocab FILE (from 'maas tokenize fit') or --model DIR");
-  }
   const text::TextEncoder encoder = [&] {
     if (!args.model.empty()) return infer::Predictor::load(args.model)->encoder();
     try {
@@ -132,8 +129,11 @@ void add_tokenize_command(CLI::App& app) {
   auto encode_args = std::make_shared<EncodeArguments>();
   CLI::App* encode = tokenize->add_subcommand("encode", "Encode text lines to padded ids, one line of ids per input line");
   encode->add_option("input", encode_args->input, "Text file, one text per line; - for stdin")->capture_default_str();
-  encode->add_option("--vocab", encode_args->vocab, "Vocabulary JSON from 'maas tokenize fit'")->check(CLI::ExistingFile);
-  encode->add_option("--model", encode_args->model, "Model folder: use the tokenizer and padding that model was trained with")->check(CLI::ExistingDirectory);
+  // Exactly one source of the vocabulary; CLI11 reports a usage error (exit 2) otherwise.
+  CLI::Option_group* source = encode->add_option_group("vocabulary", "Where the tokenizer comes from (exactly one)");
+  source->add_option("--vocab", encode_args->vocab, "Vocabulary JSON from 'maas tokenize fit'")->check(CLI::ExistingFile);
+  source->add_option("--model", encode_args->model, "Model folder: use the tokenizer and padding that model was trained with")->check(CLI::ExistingDirectory);
+  source->require_option(1);
   encode->add_flag("--json", encode_args->json, "Write JSON lines {\"text\": ..., \"ids\": [...]}");
   encode->callback([encode_args] { run_encode(*encode_args); });
 }

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${PORT:-8080}
-bash scripts/setup.sh build
+bash scripts/setup.sh build maas
 maas=build/maas
 
 echo "== train configs/text.yaml" >&2
@@ -14,8 +14,8 @@ $maas eval runs/text/model --data data/game_intents/test.csv
 echo "== predict" >&2
 printf 'wts frostvein ore 20g each\nhelp pls stuck in the cave\n' | $maas predict runs/text/model
 echo "== export to models/ and serve" >&2
-rm -rf models/text
-$maas export runs/text/model --output models --name text --version 1 >/dev/null
+# Each run adds the next version under models/text/; the server serves the latest.
+$maas export runs/text/model --output models --name text >/dev/null
 cat >&2 <<TXT
 Try it from another terminal:
   curl -s -X POST http://127.0.0.1:${port}/v1/models/text:predict -d '{"instances": ["anyone selling a mana potion?", "gg ez noob"]}'

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Install maas's build dependencies from Debian 12 packages (only those missing) and build Release.
-# Usage: scripts/setup.sh [BUILD_DIR]   (default: build)
+# Usage: scripts/setup.sh [BUILD_DIR] [TARGET...]   (default: build, all targets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
+shift || true
+targets=()
+for target in "$@"; do targets+=(--target "$target"); done
 
 packages=(
   build-essential cmake pkg-config
@@ -23,4 +26,4 @@ if ((${#missing[@]})); then
 fi
 
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build_dir" -j "$(nproc)"
+cmake --build "$build_dir" -j "$(nproc)" "${targets[@]}"

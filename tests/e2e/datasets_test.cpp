@@ -29,6 +29,9 @@ const Floor kFloors[] = {
     {"gametox", "configs/gametox.yaml", 2, 0.85, 0.25},
 };
 
+// Names the case in test output instead of printing the struct's bytes.
+void PrintTo(const Floor& floor, std::ostream* out) { *out << floor.dataset; }
+
 class DatasetFloorTest : public ::testing::TestWithParam<Floor> {};
 
 TEST_P(DatasetFloorTest, TestSetMetricsAboveFloor) {

@@ -1,4 +1,5 @@
-// maas eval MODEL --data FILE: loss, accuracy, per-class precision/recall/F1 and a confusion matrix.
+// maas eval MODEL --data FILE: loss, accuracy, per-class precision/recall/F1 and a confusion matrix,
+// and with --plot DIR the same as SVG charts plus the run's training curves.
 
 #include <iostream>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "cli/model_data.h"
 #include "core/data/dataset.h"
 #include "core/infer/predictor.h"
+#include "core/report/eval_plots.h"
 #include "core/train/evaluate.h"
 #include "kernels/runtime.h"
 
@@ -27,6 +29,7 @@ struct EvalArguments {
   int batch_size = 256;
   int threads = 0;
   bool json = false;
+  std::optional<std::string> plot_dir;
 };
 
 void run_eval(const EvalArguments& args) {
@@ -45,6 +48,8 @@ void run_eval(const EvalArguments& args) {
     spdlog::warn("{}: {} of {} examples have labels the model was not trained on; they count as errors",
                  dataset.source, unknown, report.examples());
   }
+  // Plots are written before the report is printed, so a failed write exits 1 without output.
+  if (args.plot_dir) report::write_eval_plots(report, args.model, args.data, *args.plot_dir);
   if (args.json) {
     std::cout << report.to_json().dump() << "\n";
   } else {
@@ -65,6 +70,9 @@ void add_eval_command(CLI::App& app) {
   eval->add_option("--batch-size", args->batch_size, "Texts per inference batch")->capture_default_str()->check(CLI::Range(1, 65536));
   eval->add_option("--threads", args->threads, "Compute threads; 0 uses all cores")->capture_default_str()->check(CLI::Range(0, 1024));
   eval->add_flag("--json", args->json, "Print the report as one JSON object");
+  eval->add_option("--plot", args->plot_dir,
+                   "Folder for SVG charts: confusion_matrix.svg, class_metrics.svg and, when RUN/metrics.jsonl "
+                   "exists beside the model, training_curves.svg (created if missing; files are replaced)");
   eval->callback([args] { run_eval(*args); });
 }
 

@@ -27,7 +27,7 @@ struct ExportArguments {
 
 void run_onnx_export(const ExportArguments& args) {
   if (args.quantize != "none") {
-    throw InvalidArgument(fmt::format("--quantize {} is not available with --format onnx: the ONNX graph holds float32 "
+    throw InvalidArgument(fmt::format("--quantize {} is not available with --format onnx: the ONNX graph has float32 "
                                       "weights; export the float model, or use --format repository for int8",
                                       args.quantize));
   }
@@ -69,11 +69,11 @@ void add_export_command(CLI::App& app) {
       ->check(CLI::IsMember({"repository", "onnx"}));
   exporter->add_option("--quantize", args->quantize,
                        "int8: store embedding tables and dense kernels as int8 with one float scale per row "
-                       "(format version 2, about 4x smaller)")
+                       "and keep only the vocabulary encoding needs (format version 3, about 3.5x smaller)")
       ->capture_default_str()
       ->check(CLI::IsMember({"none", "int8"}));
   exporter->add_option("--name", args->name, "Model name in the repository; default: the name stored in the model");
-  exporter->add_option("--version", args->version, "Version number; default: one above the highest already there")->check(CLI::Range(std::int64_t{1}, std::int64_t{999999999999}));
+  exporter->add_option("--version", args->version, "Version number; default: one above the highest already there")->check(CLI::Range(std::int64_t{1}, io::kMaxExportVersion));
   exporter->callback([args] { run_export(*args); });
 }
 

@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
+  } catch (const CLI::RuntimeError& e) {
+    // A subcommand that ends with a chosen exit code, such as 130 after an interrupted training
+    // run; it has already printed its message.
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;

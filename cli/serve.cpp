@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "core/common/error.h"
+#include "core/serve/listen_address.h"
 #include "core/serve/server.h"
 #include "kernels/runtime.h"
 
@@ -27,7 +28,10 @@ struct ServeArguments {
   std::string model_dir;
   serve::ServerOptions server;
   serve::ModelConfig model_defaults;
-  int compute_threads = 0;
+  // One thread per batch: a batch of short texts takes microseconds, so a fork-join would cost
+  // more than it saves, and concurrent batches (several models, or batching off) already use the
+  // other cores.
+  int compute_threads = 1;
   double poll_seconds = 2.0;
   int shutdown_timeout_seconds = 30;
   std::string access_log = "text";
@@ -73,11 +77,12 @@ void run_serve(ServeArguments args) {
   const bool tls = !args.server.tls_cert.empty();
   serve::Server server(args.server, repository, metrics);
   const int port = server.bind();
-  spdlog::info("serving {} on {}://{}:{} with {} worker threads{}", args.model_dir, tls ? "https" : "http",
-               args.server.host, port, args.server.threads,
+  const std::string url = serve::format_url(tls ? "https" : "http", args.server.host, port);
+  spdlog::info("serving {} on {} with up to {} worker threads and {} compute threads per batch{}", args.model_dir, url,
+               args.server.threads, kernels::num_threads(),
                args.server.api_keys.enabled() ? fmt::format(", {} API keys", args.server.api_keys.size()) : "");
   // The address goes to stdout too, so scripts that start the server on port 0 can read it.
-  std::printf("listening on %s://%s:%d\n", tls ? "https" : "http", args.server.host.c_str(), port);
+  std::printf("listening on %s\n", url.c_str());
   std::fflush(stdout);
 
   std::mutex mutex;
@@ -128,8 +133,8 @@ void add_serve_command(CLI::App& app) {
   serve->add_option("--host", server.host, "Address to listen on; 0.0.0.0 exposes the server to the network")->capture_default_str();
   serve->add_option("--port", server.port, "TCP port; 0 picks a free one and prints it")->capture_default_str()->check(CLI::Range(0, 65535));
   serve->add_option("--threads", server.threads,
-                    "HTTP worker threads; each open keep-alive connection holds one")->capture_default_str()->check(CLI::Range(1, 4096));
-  serve->add_option("--compute-threads", args->compute_threads, "oneDNN threads per batch; 0 uses all cores")->capture_default_str()->check(CLI::Range(0, 1024));
+                    "Maximum HTTP worker threads, started as connections arrive; each open connection occupies one")->capture_default_str()->check(CLI::Range(1, 4096));
+  serve->add_option("--compute-threads", args->compute_threads, "Threads per inference batch; 0 uses every core. 1 suits short texts, since batches run in parallel")->capture_default_str()->check(CLI::Range(0, 1024));
   serve->add_option("--max-body-bytes", server.max_body_bytes, "Largest request body in bytes; larger ones get 413")->capture_default_str();
   serve->add_option("--max-instances", server.max_instances, "Most rows (texts) in one request; more get 400")->capture_default_str();
   serve->add_option("--max-text-bytes", server.max_text_bytes, "Longest text in bytes; longer ones get 400")->capture_default_str();

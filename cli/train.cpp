@@ -4,7 +4,7 @@
 
 #include <atomic>
 #include <cstdio>
-#include <cstdlib>
+#include <iterator>
 #include <filesystem>
 #include <iostream>
 
@@ -13,7 +13,6 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
-#include "core/common/error.h"
 #include "core/config/config.h"
 #include "core/train/trainer.h"
 
@@ -21,8 +20,9 @@ namespace maas::cli {
 
 namespace {
 
-// Exit code of a run stopped by SIGINT, the shell convention 128 + signal number.
-constexpr int kInterruptedExitCode = 128 + SIGINT;
+// Signals that stop a run with a checkpoint. The exit code follows the shell convention,
+// 128 + signal number: 130 for SIGINT, 143 for SIGTERM.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM};
 
 struct TrainArguments {
   std::string config;
@@ -34,38 +34,43 @@ struct TrainArguments {
 };
 
 std::atomic<bool> g_stop_requested{false};
+std::atomic<int> g_stop_signal{0};  // the first stop signal received
 
-extern "C" void request_stop(int) { g_stop_requested.store(true); }
+extern "C" void request_stop(int signal) {
+  int none = 0;
+  g_stop_signal.compare_exchange_strong(none, signal);
+  g_stop_requested.store(true);
+}
 
-// While alive, the first SIGINT asks the trainer to checkpoint and stop; SA_RESETHAND puts the
-// default action back, so a second SIGINT ends the process at once.
-class InterruptHandler {
+// While alive, the first SIGINT or SIGTERM sets the stop flag, so the trainer saves a checkpoint
+// and stops. SA_RESETHAND restores the default action of that signal, so sending it again ends
+// the process at once.
+class StopSignalHandler {
  public:
-  InterruptHandler() {
+  StopSignalHandler() {
     struct sigaction action {};
     action.sa_handler = request_stop;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESETHAND;
-    installed_ = sigaction(SIGINT, &action, &previous_) == 0;
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+      installed_[i] = sigaction(kStopSignals[i], &action, &previous_[i]) == 0;
+    }
   }
-  ~InterruptHandler() {
-    if (installed_) sigaction(SIGINT, &previous_, nullptr);
+  ~StopSignalHandler() {
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+      if (installed_[i]) sigaction(kStopSignals[i], &previous_[i], nullptr);
+    }
   }
-  InterruptHandler(const InterruptHandler&) = delete;
-  InterruptHandler& operator=(const InterruptHandler&) = delete;
+  StopSignalHandler(const StopSignalHandler&) = delete;
+  StopSignalHandler& operator=(const StopSignalHandler&) = delete;
 
  private:
-  struct sigaction previous_ {};
-  bool installed_ = false;
+  struct sigaction previous_[std::size(kStopSignals)] {};
+  bool installed_[std::size(kStopSignals)] = {};
 };
 
 config::ExperimentConfig load_run_config(const TrainArguments& args) {
   if (args.resume.empty()) return config::load_config(args.config, args.overrides);
-  if (!args.overrides.empty()) {
-    throw InvalidArgument(fmt::format("--resume {}: --set cannot be combined with --resume, because the run must "
-                                      "continue with the config it started with; remove --set",
-                                      args.resume));
-  }
   const std::filesystem::path run_dir = std::filesystem::absolute(args.resume).lexically_normal();
   config::ExperimentConfig config = config::load_config(run_dir / "config.yaml");
   // The folder may have moved since the run started; it stays the output either way.
@@ -82,6 +87,7 @@ void print_summary(const train::TrainResult& result, bool json) {
   if (result.best_epoch) summary["best_epoch"] = *result.best_epoch;
   if (result.stopped_early) summary["stopped_early"] = true;
   if (result.test) summary["test"] = *result.test;
+  if (!result.test_report.empty()) summary["test_report"] = result.test_report.string();
   if (json) {
     std::cout << summary.dump() << "\n";
     return;
@@ -101,9 +107,6 @@ void print_summary(const train::TrainResult& result, bool json) {
 }
 
 void run_train(const TrainArguments& args) {
-  if (args.config.empty() == args.resume.empty()) {
-    throw InvalidArgument("maas train: expected either a CONFIG file or --resume RUN_DIR, not both and not neither");
-  }
   const config::ExperimentConfig config = load_run_config(args);
   if (args.dump_config) {
     std::cout << config::dump_config(config);
@@ -115,16 +118,18 @@ void run_train(const TrainArguments& args) {
   options.stop_requested = &g_stop_requested;
   train::TrainResult result;
   {
-    const InterruptHandler handler;
+    const StopSignalHandler handler;
     result = train::train_experiment(config, options);
   }
   if (result.interrupted) {
-    spdlog::warn("training interrupted; checkpoint saved to {}", result.checkpoint.string());
+    const int signal = g_stop_signal.load() == 0 ? SIGINT : g_stop_signal.load();
+    spdlog::warn("training stopped by {}; checkpoint saved to {}", signal == SIGTERM ? "SIGTERM" : "SIGINT",
+                 result.checkpoint.string());
     std::fprintf(stderr, "interrupted: checkpoint saved to %s; continue with: maas train --resume %s\n",
                  result.checkpoint.string().c_str(), result.run_dir.string().c_str());
-    std::fflush(stderr);
-    spdlog::shutdown();
-    std::exit(kInterruptedExitCode);
+    // CLI::RuntimeError carries an exit code to main() without a message, so the process ends
+    // through main's normal return path.
+    throw CLI::RuntimeError(128 + signal);
   }
   print_summary(result, args.json);
 }
@@ -134,19 +139,28 @@ void run_train(const TrainArguments& args) {
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<TrainArguments>();
   CLI::App* train = app.add_subcommand("train", "Train a text classifier from a YAML experiment config");
-  train->add_option("config", args->config, "Experiment config (YAML)")->check(CLI::ExistingFile);
-  train->add_option("--resume", args->resume,
-                    "Continue the run in this folder from its checkpoint, with its config.yaml; ends with the "
-                    "same weights as a run that never stopped (same threads)")
-      ->check(CLI::ExistingDirectory);
-  train->add_option("--set", args->overrides, "Override a config value, e.g. --set training.epochs=3 (repeatable)")
-      ->take_all()
-      ->allow_extra_args(false);
+  // Exactly one of CONFIG and --resume, enforced by CLI11 so that a mistake is a usage error (exit 2).
+  CLI::Option_group* input = train->add_option_group("input", "What to train: a config, or a run to resume");
+  input->add_option("config", args->config, "Experiment config (YAML)")->check(CLI::ExistingFile);
+  CLI::Option* resume =
+      input
+          ->add_option("--resume", args->resume,
+                       "Continue the run in this folder from its checkpoint, with its config.yaml; ends with the "
+                       "same weights as a run that never stopped (same threads)")
+          ->check(CLI::ExistingDirectory);
+  input->require_option(1);
+  CLI::Option* set =
+      train->add_option("--set", args->overrides, "Override a config value, e.g. --set training.epochs=3 (repeatable)")
+          ->take_all()
+          ->allow_extra_args(false);
+  // A resumed run must continue with the config it started with.
+  resume->excludes(set);
   train->add_flag("--dump-config", args->dump_config, "Print the effective config as YAML and exit");
   train->add_flag("--json", args->json, "Print the run summary as one JSON object");
   train->add_flag("--no-progress", args->no_progress, "Do not print the per-batch progress line");
   train->footer(
-      "Ctrl-C (SIGINT) saves a checkpoint and exits with code 130; a second Ctrl-C stops at once.\n"
+      "Ctrl-C (SIGINT) or SIGTERM saves a checkpoint and exits with code 130 or 143; sending the same signal again "
+      "stops at once.\n"
       "Checkpoints are written to RUN/checkpoint/ at each epoch end and every "
       "training.checkpoint_every_steps steps.");
   train->callback([args] { run_train(*args); });

@@ -9,7 +9,8 @@ namespace maas::kernels {
 namespace {
 
 // Below this many elements a parallel region costs more than it saves.
-constexpr std::int64_t kParallelThreshold = 1 << 15;
+// Below this many elements a loop runs on one thread (see kMinParallelWork in runtime.h).
+constexpr std::int64_t kParallelThreshold = kMinParallelWork;
 
 void softmax_row(float* row, std::int64_t cols) {
   float max_value = row[0];

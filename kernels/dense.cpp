@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "kernels/dnnl_runtime.h"
 #include "kernels/runtime.h"
@@ -117,6 +118,8 @@ std::shared_ptr<const CachedPrimitive> create_primitive(const DenseShape& shape,
   return entry;
 }
 
+// Applies the thread count for this shape (see apply_thread_count_for) and returns the cached
+// primitive created for that count.
 std::shared_ptr<const CachedPrimitive> find_or_create(const DenseShape& shape, DensePass pass) {
   if (shape.batch <= 0 || shape.in <= 0 || shape.out <= 0) {
     throw std::invalid_argument("dense kernel: invalid shape batch=" + std::to_string(shape.batch) +
@@ -125,8 +128,8 @@ std::shared_ptr<const CachedPrimitive> find_or_create(const DenseShape& shape, D
   }
   const bool forward = pass == DensePass::kForwardTraining || pass == DensePass::kForwardInference;
   const int activation_key = forward ? static_cast<int>(shape.activation) : -1;
-  const CacheKey key{shape.batch,          shape.in, shape.out, activation_key, static_cast<int>(pass),
-                     num_threads()};
+  const int threads = apply_thread_count_for(static_cast<long long>(shape.batch) * shape.in * shape.out);
+  const CacheKey key{shape.batch, shape.in, shape.out, activation_key, static_cast<int>(pass), threads};
 
   PrimitiveCache& instance = cache();
   {
@@ -146,19 +149,64 @@ std::shared_ptr<const CachedPrimitive> find_or_create(const DenseShape& shape, D
   return instance.entries.emplace(key, std::move(created)).first->second;
 }
 
-// NOTE: each call still heap-allocates small oneDNN memory wrappers and the argument map.
-// The tensor data are wrapped in place, never copied.
-void execute(const CachedPrimitive& entry, std::unordered_map<int, memory>& args) {
-  void* scratchpad = thread_scratchpad(entry.scratchpad_desc.get_size());
-  args.emplace(DNNL_ARG_SCRATCHPAD, memory(entry.scratchpad_desc, cpu_engine(), scratchpad));
-  dnnl::stream& stream = thread_stream();
-  entry.primitive.execute(stream, args);
-  stream.wait();
+// The oneDNN memory objects and argument array of one cached primitive, bound once per
+// thread. Later calls only swap the data pointers, so a warm call allocates nothing in
+// maas code.
+// NOTE: oneDNN itself may still allocate inside primitive execution (its execution context
+// keeps the arguments in a hash map); that is outside what maas controls.
+struct BoundArguments {
+  std::shared_ptr<const CachedPrimitive> entry;  // keeps the primitive alive while bound
+  std::vector<memory> memories;
+  std::vector<dnnl_exec_arg_t> arguments;
+};
+
+struct Argument {
+  int kind;
+  memory::dims dims;
+  Tag tag;
+};
+
+// `make_layout` returns the std::vector<Argument> of the primitive; it runs only when the
+// calling thread binds this primitive for the first time.
+template <class MakeLayout>
+BoundArguments& bind(const std::shared_ptr<const CachedPrimitive>& entry, MakeLayout make_layout) {
+  thread_local std::unordered_map<const CachedPrimitive*, BoundArguments> bound;
+  const auto found = bound.find(entry.get());
+  if (found != bound.end()) {
+    return found->second;
+  }
+  if (bound.size() >= kMaxCacheEntries) {
+    bound.clear();
+  }
+  const std::vector<Argument> layout = make_layout();
+  BoundArguments& arguments = bound[entry.get()];
+  arguments.entry = entry;
+  for (const Argument& argument : layout) {
+    arguments.memories.emplace_back(plain_desc(argument.dims, argument.tag), cpu_engine(), nullptr);
+  }
+  arguments.memories.emplace_back(entry->scratchpad_desc, cpu_engine(), nullptr);
+  std::size_t index = 0;
+  for (const Argument& argument : layout) {
+    arguments.arguments.push_back({argument.kind, arguments.memories[index++].get()});
+  }
+  arguments.arguments.push_back({DNNL_ARG_SCRATCHPAD, arguments.memories.back().get()});
+  return arguments;
 }
 
-memory wrap(memory::dims dims, Tag tag, const float* data) {
-  // oneDNN takes a non-const handle for inputs too; it does not write to sources.
-  return memory(plain_desc(dims, tag), cpu_engine(), const_cast<float*>(data));
+// Runs the bound primitive on `data`, one pointer per argument in layout order. oneDNN
+// takes non-const handles for inputs too; it does not write to sources.
+void execute(BoundArguments& bound, std::initializer_list<const float*> data) {
+  std::size_t index = 0;
+  for (const float* pointer : data) {
+    bound.memories[index++].set_data_handle(const_cast<float*>(pointer));
+  }
+  bound.memories.back().set_data_handle(thread_scratchpad(bound.entry->scratchpad_desc.get_size()));
+  dnnl::stream& stream = thread_stream();
+  dnnl::error::wrap_c_api(dnnl_primitive_execute(bound.entry->primitive.get(), stream.get(),
+                                                 static_cast<int>(bound.arguments.size()),
+                                                 bound.arguments.data()),
+                          "could not execute a dense primitive");
+  stream.wait();
 }
 
 }  // namespace
@@ -167,13 +215,13 @@ void dense_forward(const DenseShape& shape, const float* src, const float* weigh
                    const float* bias, float* dst, bool training) {
   apply_thread_count();
   const auto pass = training ? DensePass::kForwardTraining : DensePass::kForwardInference;
-  const auto entry = find_or_create(shape, pass);
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC, wrap({shape.batch, shape.in}, Tag::nc, src)},
-      {DNNL_ARG_WEIGHTS, wrap({shape.out, shape.in}, Tag::oi, weights)},
-      {DNNL_ARG_BIAS, wrap({shape.out}, Tag::x, bias)},
-      {DNNL_ARG_DST, wrap({shape.batch, shape.out}, Tag::nc, dst)}};
-  execute(*entry, args);
+  BoundArguments& bound = bind(find_or_create(shape, pass), [&] {
+    return std::vector<Argument>{{DNNL_ARG_SRC, {shape.batch, shape.in}, Tag::nc},
+                                 {DNNL_ARG_WEIGHTS, {shape.out, shape.in}, Tag::oi},
+                                 {DNNL_ARG_BIAS, {shape.out}, Tag::x},
+                                 {DNNL_ARG_DST, {shape.batch, shape.out}, Tag::nc}};
+  });
+  execute(bound, {src, weights, bias, dst});
   if (shape.activation == Activation::kSoftmax) {
     activation_forward_inplace(Activation::kSoftmax, dst, shape.batch, shape.out);
   }
@@ -182,24 +230,24 @@ void dense_forward(const DenseShape& shape, const float* src, const float* weigh
 void dense_backward_data(const DenseShape& shape, const float* diff_pre, const float* weights,
                          float* diff_src) {
   apply_thread_count();
-  const auto entry = find_or_create(shape, DensePass::kBackwardData);
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_DIFF_DST, wrap({shape.batch, shape.out}, Tag::nc, diff_pre)},
-      {DNNL_ARG_WEIGHTS, wrap({shape.out, shape.in}, Tag::oi, weights)},
-      {DNNL_ARG_DIFF_SRC, wrap({shape.batch, shape.in}, Tag::nc, diff_src)}};
-  execute(*entry, args);
+  BoundArguments& bound = bind(find_or_create(shape, DensePass::kBackwardData), [&] {
+    return std::vector<Argument>{{DNNL_ARG_DIFF_DST, {shape.batch, shape.out}, Tag::nc},
+                                 {DNNL_ARG_WEIGHTS, {shape.out, shape.in}, Tag::oi},
+                                 {DNNL_ARG_DIFF_SRC, {shape.batch, shape.in}, Tag::nc}};
+  });
+  execute(bound, {diff_pre, weights, diff_src});
 }
 
 void dense_backward_weights(const DenseShape& shape, const float* src, const float* diff_pre,
                             float* diff_weights, float* diff_bias) {
   apply_thread_count();
-  const auto entry = find_or_create(shape, DensePass::kBackwardWeights);
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC, wrap({shape.batch, shape.in}, Tag::nc, src)},
-      {DNNL_ARG_DIFF_DST, wrap({shape.batch, shape.out}, Tag::nc, diff_pre)},
-      {DNNL_ARG_DIFF_WEIGHTS, wrap({shape.out, shape.in}, Tag::oi, diff_weights)},
-      {DNNL_ARG_DIFF_BIAS, wrap({shape.out}, Tag::x, diff_bias)}};
-  execute(*entry, args);
+  BoundArguments& bound = bind(find_or_create(shape, DensePass::kBackwardWeights), [&] {
+    return std::vector<Argument>{{DNNL_ARG_SRC, {shape.batch, shape.in}, Tag::nc},
+                                 {DNNL_ARG_DIFF_DST, {shape.batch, shape.out}, Tag::nc},
+                                 {DNNL_ARG_DIFF_WEIGHTS, {shape.out, shape.in}, Tag::oi},
+                                 {DNNL_ARG_DIFF_BIAS, {shape.out}, Tag::x}};
+  });
+  execute(bound, {src, diff_pre, diff_weights, diff_bias});
 }
 
 const void* dense_primitive_id(const DenseShape& shape, DensePass pass) {

@@ -5,7 +5,8 @@
 namespace maas::kernels {
 namespace {
 
-constexpr std::int64_t kParallelThreshold = 1 << 15;
+// Below this many elements a loop runs on one thread (see kMinParallelWork in runtime.h).
+constexpr std::int64_t kParallelThreshold = kMinParallelWork;
 
 }  // namespace
 

@@ -10,7 +10,8 @@
 namespace maas::kernels {
 namespace {
 
-constexpr std::int64_t kParallelThreshold = 1 << 15;
+// Below this many elements a loop runs on one thread (see kMinParallelWork in runtime.h).
+constexpr std::int64_t kParallelThreshold = kMinParallelWork;
 
 }  // namespace
 
@@ -24,11 +25,14 @@ std::int64_t find_invalid_id(const std::int32_t* ids, std::int64_t count, std::i
 }
 
 void embedding_gather(const std::int32_t* ids, std::int64_t count, const float* table,
-                      std::int64_t dim, float* dst) {
+                      std::int64_t dim, float* dst, bool skip_padding) {
   apply_thread_count();
   const auto row_bytes = static_cast<std::size_t>(dim) * sizeof(float);
 #pragma omp parallel for schedule(static) if (count * dim > kParallelThreshold)
   for (std::int64_t i = 0; i < count; ++i) {
+    if (skip_padding && ids[i] == 0) {
+      continue;
+    }
     std::memcpy(dst + i * dim, table + static_cast<std::int64_t>(ids[i]) * dim, row_bytes);
   }
 }
@@ -58,6 +62,46 @@ void embedding_scatter_add(const std::int32_t* ids, std::int64_t count, const fl
       }
     }
   }
+}
+
+std::int64_t embedding_sparse_backward(const std::int32_t* ids, std::int64_t count,
+                                       const float* diff_dst, std::int64_t dim,
+                                       bool skip_padding, float* diff_table,
+                                       std::uint8_t* marks, std::int32_t* rows,
+                                       std::int64_t previous_rows) {
+  const auto row_bytes = static_cast<std::size_t>(dim) * sizeof(float);
+  for (std::int64_t r = 0; r < previous_rows; ++r) {
+    std::memset(diff_table + static_cast<std::int64_t>(rows[r]) * dim, 0, row_bytes);
+  }
+
+  // A batch touches a few hundred rows, so one thread is faster than any split: the loops
+  // below are memory-bound and short.
+  std::int64_t row_count = 0;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const std::int32_t id = ids[i];
+    if ((skip_padding && id == 0) || marks[id] != 0) {
+      continue;
+    }
+    marks[id] = 1;
+    rows[row_count++] = id;
+  }
+  std::sort(rows, rows + row_count);
+  for (std::int64_t r = 0; r < row_count; ++r) {
+    marks[rows[r]] = 0;
+  }
+
+  for (std::int64_t i = 0; i < count; ++i) {
+    const std::int64_t id = ids[i];
+    if (skip_padding && id == 0) {
+      continue;
+    }
+    float* row = diff_table + id * dim;
+    const float* source = diff_dst + i * dim;
+    for (std::int64_t j = 0; j < dim; ++j) {
+      row[j] += source[j];
+    }
+  }
+  return row_count;
 }
 
 }  // namespace maas::kernels

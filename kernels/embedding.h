@@ -9,14 +9,30 @@ namespace maas::kernels {
 std::int64_t find_invalid_id(const std::int32_t* ids, std::int64_t count, std::int64_t vocab);
 
 // Copies table row ids[i] to dst row i for each of the `count` ids. dst is [count, dim].
-// Ids must be valid (see find_invalid_id).
+// Ids must be valid (see find_invalid_id). With skip_padding, dst rows of positions whose
+// id is 0 (padding) are left unwritten, for a consumer that masks them.
 void embedding_gather(const std::int32_t* ids, std::int64_t count, const float* table,
-                      std::int64_t dim, float* dst);
+                      std::int64_t dim, float* dst, bool skip_padding = false);
 
 // Adds diff_dst row i to diff_table row ids[i] for each of the `count` ids, so repeated
 // ids accumulate. The caller zeroes diff_table first. Each table row is summed in
 // position order whatever the thread count, so results are bitwise reproducible.
 void embedding_scatter_add(const std::int32_t* ids, std::int64_t count, const float* diff_dst,
                            std::int64_t dim, float* diff_table, std::int64_t vocab);
+
+// The row-sparse gradient of the table, for updates that touch only the rows a batch used.
+//
+// On entry, `rows` lists the `previous_rows` rows that the last call wrote, and every
+// other row of diff_table is zero. The call zeroes those rows, collects the distinct ids
+// of this batch (without id 0 when skip_padding) into `rows` in ascending order, and
+// writes diff_table[id] = the sum of diff_dst rows of the positions holding id, added in
+// position order so the result is the same for any thread count. Returns the number of
+// rows written. `rows` has room for `count` entries, `marks` has `vocab` bytes that are
+// zero on entry and on return.
+std::int64_t embedding_sparse_backward(const std::int32_t* ids, std::int64_t count,
+                                       const float* diff_dst, std::int64_t dim,
+                                       bool skip_padding, float* diff_table,
+                                       std::uint8_t* marks, std::int32_t* rows,
+                                       std::int64_t previous_rows);
 
 }  // namespace maas::kernels

@@ -12,7 +12,10 @@ namespace maas::kernels {
 
 double softmax_cross_entropy(const float* logits, const std::int32_t* labels,
                              const float* weights, std::int64_t batch, std::int64_t classes,
-                             float* diff_logits) {
+                             float* diff_logits, float label_smoothing) {
+  const double smoothing = label_smoothing;
+  const double off_target = smoothing / static_cast<double>(classes);
+  const double on_target = 1.0 - smoothing + off_target;
   const double inverse_batch = 1.0 / static_cast<double>(batch);
   double total = 0.0;
   for (std::int64_t b = 0; b < batch; ++b) {
@@ -31,25 +34,36 @@ double softmax_cross_entropy(const float* logits, const std::int32_t* labels,
       sum += e;
     }
     const double log_sum = std::log(sum) + max_value;
-    total += weight * (log_sum - x[labels[b]]);
-
     const double scale = weight * inverse_batch / sum;
-    for (std::int64_t c = 0; c < classes; ++c) {
-      dx[c] = static_cast<float>(dx[c] * scale);
+    if (smoothing == 0.0) {
+      total += weight * (log_sum - x[labels[b]]);
+      for (std::int64_t c = 0; c < classes; ++c) {
+        dx[c] = static_cast<float>(dx[c] * scale);
+      }
+      dx[labels[b]] -= static_cast<float>(weight * inverse_batch);
+      continue;
     }
-    dx[labels[b]] -= static_cast<float>(weight * inverse_batch);
+    // sum_c t_c = 1, so sum_c t_c (log_sum - x_c) = log_sum - sum_c t_c x_c.
+    double target_dot_logits = 0.0;
+    for (std::int64_t c = 0; c < classes; ++c) {
+      const double target = c == labels[b] ? on_target : off_target;
+      target_dot_logits += target * x[c];
+      dx[c] = static_cast<float>(dx[c] * scale - weight * inverse_batch * target);
+    }
+    total += weight * (log_sum - target_dot_logits);
   }
   return total * inverse_batch;
 }
 
 double sigmoid_binary_cross_entropy(const float* logits, const std::int32_t* labels,
                                     const float* weights, std::int64_t batch,
-                                    float* diff_logits) {
+                                    float* diff_logits, float label_smoothing) {
+  const double smoothing = label_smoothing;
   const double inverse_batch = 1.0 / static_cast<double>(batch);
   double total = 0.0;
   for (std::int64_t b = 0; b < batch; ++b) {
     const double x = logits[b];
-    const double y = labels[b];
+    const double y = smoothing == 0.0 ? labels[b] : labels[b] * (1.0 - smoothing) + 0.5 * smoothing;
     const double weight = weights == nullptr ? 1.0 : weights[b];
     total += weight * (std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::abs(x))));
     diff_logits[b] = static_cast<float>(weight * (stable_sigmoid(logits[b]) - y) * inverse_batch);

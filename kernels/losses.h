@@ -14,15 +14,20 @@ namespace maas::kernels {
 // loss_i = logsumexp(x_i) - x_i[label_i], computed with the row maximum subtracted so
 // that logits of any magnitude stay finite.
 // diff_logits [batch, classes] = w_i * (softmax(x_i) - onehot(label_i)) / batch.
+//
+// With label_smoothing e in [0, 1) the target is t = (1 - e) onehot(label_i) + e / classes,
+// as in Keras: loss_i = logsumexp(x_i) - sum_c t_c x_i[c] and diff_logits = w_i (softmax(x_i) - t) / batch.
 double softmax_cross_entropy(const float* logits, const std::int32_t* labels,
                              const float* weights, std::int64_t batch, std::int64_t classes,
-                             float* diff_logits);
+                             float* diff_logits, float label_smoothing = 0.0f);
 
 // Binary cross-entropy on logits [batch] with labels 0 or 1.
 // loss_i = max(x, 0) - x y + log1p(exp(-|x|)), which equals -y log p - (1 - y) log(1 - p)
 // for p = sigmoid(x) without overflow. diff_logits [batch] = w_i * (sigmoid(x) - y) / batch.
+// With label_smoothing e the target is y' = y (1 - e) + e / 2, as in Keras, and y' takes
+// the place of y in both formulas.
 double sigmoid_binary_cross_entropy(const float* logits, const std::int32_t* labels,
                                     const float* weights, std::int64_t batch,
-                                    float* diff_logits);
+                                    float* diff_logits, float label_smoothing = 0.0f);
 
 }  // namespace maas::kernels

@@ -7,7 +7,8 @@
 namespace maas::kernels {
 namespace {
 
-constexpr std::int64_t kParallelThreshold = 1 << 15;
+// Below this many elements a loop runs on one thread (see kMinParallelWork in runtime.h).
+constexpr std::int64_t kParallelThreshold = kMinParallelWork;
 
 }  // namespace
 
@@ -48,6 +49,88 @@ void adam_update(float* weights, const float* grads, float* first_moment, float*
     first_moment[i] = beta_1 * first_moment[i] + one_minus_beta_1 * g;
     second_moment[i] = beta_2 * second_moment[i] + one_minus_beta_2 * g * g;
     weights[i] -= corrected_rate * first_moment[i] / (std::sqrt(second_moment[i]) + epsilon);
+  }
+}
+
+// The row loops run on one thread: a batch touches a few hundred rows of 64 floats, too
+// little work to pay for an OpenMP barrier.
+
+void sgd_update_rows(float* weights, const float* grads, float* velocity,
+                     const std::int32_t* rows, std::int64_t row_count, std::int64_t dim,
+                     float learning_rate, float momentum, bool nesterov) {
+  for (std::int64_t r = 0; r < row_count; ++r) {
+    const std::int64_t offset = static_cast<std::int64_t>(rows[r]) * dim;
+    sgd_update(weights + offset, grads + offset, velocity == nullptr ? nullptr : velocity + offset, dim,
+               learning_rate, momentum, nesterov);
+  }
+}
+
+void adam_update_rows(float* weights, const float* grads, float* first_moment,
+                      float* second_moment, const std::int32_t* rows, std::int64_t row_count,
+                      std::int64_t dim, float corrected_rate, float beta_1, float beta_2,
+                      float epsilon) {
+  const float one_minus_beta_1 = 1.0f - beta_1;
+  const float one_minus_beta_2 = 1.0f - beta_2;
+  for (std::int64_t r = 0; r < row_count; ++r) {
+    const std::int64_t offset = static_cast<std::int64_t>(rows[r]) * dim;
+    float* w = weights + offset;
+    const float* g = grads + offset;
+    float* m = first_moment + offset;
+    float* v = second_moment + offset;
+#pragma omp simd
+    for (std::int64_t j = 0; j < dim; ++j) {
+      m[j] = beta_1 * m[j] + one_minus_beta_1 * g[j];
+      v[j] = beta_2 * v[j] + one_minus_beta_2 * g[j] * g[j];
+      w[j] -= corrected_rate * m[j] / (std::sqrt(v[j]) + epsilon);
+    }
+  }
+}
+
+void decay_weights(float* weights, std::int64_t count, float factor) {
+  apply_thread_count();
+#pragma omp parallel for simd schedule(static) if (count > kParallelThreshold)
+  for (std::int64_t i = 0; i < count; ++i) {
+    weights[i] -= weights[i] * factor;
+  }
+}
+
+void decay_weight_rows(float* weights, const std::int32_t* rows, std::int64_t row_count,
+                       std::int64_t dim, float factor) {
+  for (std::int64_t r = 0; r < row_count; ++r) {
+    float* w = weights + static_cast<std::int64_t>(rows[r]) * dim;
+    for (std::int64_t j = 0; j < dim; ++j) {
+      w[j] -= w[j] * factor;
+    }
+  }
+}
+
+double sum_of_squares(const float* values, std::int64_t count) {
+  double sum = 0.0;
+  for (std::int64_t i = 0; i < count; ++i) {
+    sum += static_cast<double>(values[i]) * static_cast<double>(values[i]);
+  }
+  return sum;
+}
+
+double sum_of_squares_rows(const float* values, const std::int32_t* rows,
+                           std::int64_t row_count, std::int64_t dim) {
+  double sum = 0.0;
+  for (std::int64_t r = 0; r < row_count; ++r) {
+    sum += sum_of_squares(values + static_cast<std::int64_t>(rows[r]) * dim, dim);
+  }
+  return sum;
+}
+
+void scale_values(float* values, std::int64_t count, float factor) {
+  for (std::int64_t i = 0; i < count; ++i) {
+    values[i] *= factor;
+  }
+}
+
+void scale_value_rows(float* values, const std::int32_t* rows, std::int64_t row_count,
+                      std::int64_t dim, float factor) {
+  for (std::int64_t r = 0; r < row_count; ++r) {
+    scale_values(values + static_cast<std::int64_t>(rows[r]) * dim, dim, factor);
   }
 }
 

@@ -7,7 +7,8 @@
 namespace maas::kernels {
 namespace {
 
-constexpr std::int64_t kParallelThreshold = 1 << 15;
+// Below this many elements a loop runs on one thread (see kMinParallelWork in runtime.h).
+constexpr std::int64_t kParallelThreshold = kMinParallelWork;
 
 bool counted(const std::int32_t* ids, std::int64_t position) {
   return ids == nullptr || ids[position] != 0;

@@ -20,13 +20,25 @@ void set_num_threads(int threads) { g_configured_threads.store(threads > 0 ? thr
 
 int num_threads() { return resolve(g_configured_threads.load()); }
 
-void apply_thread_count() {
-  thread_local int applied = -1;
-  const int configured = num_threads();
-  if (applied != configured) {
-    omp_set_num_threads(configured);
-    applied = configured;
+namespace {
+
+thread_local int g_applied_threads = -1;
+
+void apply(int threads) {
+  if (g_applied_threads != threads) {
+    omp_set_num_threads(threads);
+    g_applied_threads = threads;
   }
+}
+
+}  // namespace
+
+void apply_thread_count() { apply(num_threads()); }
+
+int apply_thread_count_for(long long work) {
+  const int threads = work < kMinParallelWork ? 1 : num_threads();
+  apply(threads);
+  return threads;
 }
 
 dnnl::engine& cpu_engine() {

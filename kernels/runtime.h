@@ -16,4 +16,14 @@ int num_threads();
 // per thread, so each kernel entry point calls this before it starts a parallel region.
 void apply_thread_count();
 
+// Multiply-adds below which a kernel runs on one thread. A fork-join costs microseconds on an
+// idle machine and far more when another process occupies a core, while this much work takes
+// about 0.1 ms on one core (an estimate).
+inline constexpr long long kMinParallelWork = 1LL << 20;
+
+// Applies the configured thread count, or 1 when `work` (multiply-adds or elements) is below
+// kMinParallelWork, and returns the count applied. The choice depends only on `work` and the
+// configured count, so results stay reproducible for a given thread setting.
+int apply_thread_count_for(long long work);
+
 }  // namespace maas::kernels

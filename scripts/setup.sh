@@ -12,6 +12,7 @@ packages=(
   build-essential cmake pkg-config
   libdnnl-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev libssl-dev
   libfmt-dev libspdlog-dev nlohmann-json3-dev libutf8proc-dev libgtest-dev
+  libonnx-dev libprotobuf-dev
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -22,6 +22,17 @@ bool Diagnostics::has_error_at(std::string_view key_path) const {
                      [&](const Problem& problem) { return problem.key_path == key_path; });
 }
 
+void Diagnostics::drop_file_errors(std::string_view key_path, bool and_below) {
+  const auto covered = [&](const Problem& problem) {
+    if (problem.where.from_override) return false;
+    const std::string& path = problem.key_path;
+    if (path == key_path) return true;
+    return and_below && path.size() > key_path.size() && path.starts_with(key_path) &&
+           (path[key_path.size()] == '.' || path[key_path.size()] == '[');
+  };
+  std::erase_if(problems_, covered);
+}
+
 void Diagnostics::throw_error(std::string_view source_label) const {
   std::vector<Problem> sorted = problems_;
   const auto rank = [](const Problem& problem) {

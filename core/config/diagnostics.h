@@ -32,6 +32,11 @@ class Diagnostics {
   // field kept its default and a second message about it would mislead.
   bool has_error_at(std::string_view key_path) const;
 
+  // Removes the errors found in the file (not in an override) at `key_path`, and with
+  // `and_below` also those at keys below it ("model.layers" covers "model.layers[0].dense").
+  // An override that sets the value again calls it, so that --set can fix a bad value.
+  void drop_file_errors(std::string_view key_path, bool and_below);
+
   // Throws one maas::ConfigError with a header naming `source_label` and every collected line.
   // Lines from the file come first, in file order, then lines without a line number, then
   // override lines in the order the overrides were given.

@@ -35,8 +35,21 @@ std::string format_layer(const LayerConfig& layer) {
   if (layer.type == "embedding") {
     settings = "dim: " + std::to_string(layer.dim) +
                ", input_dim: " + format_optional_int(layer.input_dim, "null");
-  } else if (layer.type == "global_average_pooling1d") {
+  } else if (layer.type == "global_average_pooling1d" || layer.type == "global_max_pooling1d") {
     settings = "mask: " + format_bool(layer.mask);
+  } else if (layer.type == "conv1d") {
+    settings = "filters: " + std::to_string(layer.filters) +
+               ", kernel_size: " + std::to_string(layer.kernel_size) +
+               ", activation: " + layer.activation + ", padding: " + layer.padding;
+  } else if (layer.type == "layer_normalization") {
+    settings = "epsilon: " + format_double(layer.epsilon);
+  } else if (layer.type == "transformer_encoder") {
+    settings = "num_heads: " + std::to_string(layer.num_heads) + ", ff_dim: " + std::to_string(layer.ff_dim) +
+               ", mask: " + format_bool(layer.mask) + ", epsilon: " + format_double(layer.epsilon);
+  } else if (layer.type == "lstm" || layer.type == "gru") {
+    settings = "units: " + format_optional_int(layer.units, "null") +
+               ", bidirectional: " + format_bool(layer.bidirectional) +
+               ", return_sequences: " + format_bool(layer.return_sequences);
   } else if (layer.type == "dense") {
     settings =
         "units: " + format_optional_int(layer.units, "auto") + ", activation: " + layer.activation;
@@ -58,6 +71,52 @@ void write_optimizer(std::ostream& out, const OptimizerConfig& optimizer) {
     out << "    momentum: " << format_double(optimizer.momentum) << "\n";
     out << "    nesterov: " << format_bool(optimizer.nesterov) << "\n";
   }
+  out << "    weight_decay: " << format_double(optimizer.weight_decay) << "\n";
+  out << "    global_clipnorm: "
+      << (optimizer.global_clipnorm ? format_double(*optimizer.global_clipnorm) : "null") << "\n";
+  out << "    embedding_update: " << optimizer.embedding_update << "\n";
+}
+
+// null, balanced, or a flow map with quoted labels, such as {"toxic": 3, "clean": 1}.
+std::string format_class_weight(const ClassWeightConfig& class_weight) {
+  if (class_weight.mode == "none") return "null";
+  if (class_weight.mode == "balanced") return "balanced";
+  std::string text = "{";
+  for (const auto& [label, weight] : class_weight.weights) {
+    if (text.size() > 1) text += ", ";
+    text += detail::yaml_double_quoted(label) + ": " + format_double(weight);
+  }
+  return text + "}";
+}
+
+void write_training_extras(std::ostream& out, const TrainingConfig& training) {
+  const LrScheduleConfig& schedule = training.lr_schedule;
+  out << "  lr_schedule:\n";
+  out << "    name: " << schedule.name << "\n";
+  out << "    warmup_steps: " << schedule.warmup_steps << "\n";
+  out << "    alpha: " << format_double(schedule.alpha) << "\n";
+  out << "  class_weight: " << format_class_weight(training.class_weight) << "\n";
+  out << "  label_smoothing: " << format_double(training.label_smoothing) << "\n";
+  out << "  bucket_by_length: " << format_bool(training.bucket_by_length) << "\n";
+  out << "  checkpoint_every_steps: " << training.checkpoint_every_steps << "\n";
+  if (!training.early_stopping) {
+    out << "  early_stopping: null\n";
+    return;
+  }
+  const EarlyStoppingConfig& stopping = *training.early_stopping;
+  out << "  early_stopping:\n";
+  out << "    monitor: " << stopping.monitor << "\n";
+  out << "    patience: " << stopping.patience << "\n";
+  out << "    min_delta: " << format_double(stopping.min_delta) << "\n";
+  out << "    restore_best: " << format_bool(stopping.restore_best) << "\n";
+}
+
+nlohmann::json class_weight_to_json(const ClassWeightConfig& class_weight) {
+  if (class_weight.mode == "none") return nullptr;
+  if (class_weight.mode == "balanced") return "balanced";
+  nlohmann::json weights = nlohmann::json::object();
+  for (const auto& [label, weight] : class_weight.weights) weights[label] = weight;
+  return weights;
 }
 
 nlohmann::json path_to_json(const std::filesystem::path& path) {
@@ -74,8 +133,24 @@ nlohmann::json layer_to_json(const LayerConfig& layer) {
   if (layer.type == "embedding") {
     settings["dim"] = layer.dim;
     settings["input_dim"] = optional_to_json(layer.input_dim, nullptr);
-  } else if (layer.type == "global_average_pooling1d") {
+  } else if (layer.type == "global_average_pooling1d" || layer.type == "global_max_pooling1d") {
     settings["mask"] = layer.mask;
+  } else if (layer.type == "conv1d") {
+    settings["filters"] = layer.filters;
+    settings["kernel_size"] = layer.kernel_size;
+    settings["activation"] = layer.activation;
+    settings["padding"] = layer.padding;
+  } else if (layer.type == "layer_normalization") {
+    settings["epsilon"] = layer.epsilon;
+  } else if (layer.type == "transformer_encoder") {
+    settings["num_heads"] = layer.num_heads;
+    settings["ff_dim"] = layer.ff_dim;
+    settings["mask"] = layer.mask;
+    settings["epsilon"] = layer.epsilon;
+  } else if (layer.type == "lstm" || layer.type == "gru") {
+    settings["units"] = optional_to_json(layer.units, nullptr);
+    settings["bidirectional"] = layer.bidirectional;
+    settings["return_sequences"] = layer.return_sequences;
   } else if (layer.type == "dense") {
     settings["units"] = optional_to_json(layer.units, "auto");
     settings["activation"] = layer.activation;
@@ -129,6 +204,7 @@ std::string dump_config(const ExperimentConfig& config) {
   out << "  validation_split: " << format_double(training.validation_split) << "\n";
   out << "  shuffle: " << format_bool(training.shuffle) << "\n";
   out << "  threads: " << training.threads << "\n";
+  write_training_extras(out, training);
 
   out << "output:\n";
   out << "  dir: " << quote_path(config.output.dir) << "\n";
@@ -151,6 +227,17 @@ nlohmann::json to_json(const ExperimentConfig& config) {
   } else {
     optimizer_json["momentum"] = optimizer.momentum;
     optimizer_json["nesterov"] = optimizer.nesterov;
+  }
+  optimizer_json["weight_decay"] = optimizer.weight_decay;
+  optimizer_json["global_clipnorm"] = optional_to_json(optimizer.global_clipnorm, nullptr);
+  optimizer_json["embedding_update"] = optimizer.embedding_update;
+
+  nlohmann::json early_stopping = nullptr;
+  if (training.early_stopping) {
+    early_stopping = {{"monitor", training.early_stopping->monitor},
+                      {"patience", training.early_stopping->patience},
+                      {"min_delta", training.early_stopping->min_delta},
+                      {"restore_best", training.early_stopping->restore_best}};
   }
 
   nlohmann::json layers = nlohmann::json::array();
@@ -183,7 +270,16 @@ nlohmann::json to_json(const ExperimentConfig& config) {
         {"seed", training.seed},
         {"validation_split", training.validation_split},
         {"shuffle", training.shuffle},
-        {"threads", training.threads}}},
+        {"threads", training.threads},
+        {"lr_schedule",
+         {{"name", training.lr_schedule.name},
+          {"warmup_steps", training.lr_schedule.warmup_steps},
+          {"alpha", training.lr_schedule.alpha}}},
+        {"class_weight", class_weight_to_json(training.class_weight)},
+        {"label_smoothing", training.label_smoothing},
+        {"bucket_by_length", training.bucket_by_length},
+        {"checkpoint_every_steps", training.checkpoint_every_steps},
+        {"early_stopping", early_stopping}}},
       {"output", {{"dir", path_to_json(config.output.dir)}, {"name", config.output.name}}},
   };
 }

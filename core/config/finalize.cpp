@@ -55,7 +55,24 @@ void check_required(const ExperimentConfig& config, Checker& checker) {
                                       ? "expected at least one layer, got an empty list"
                                       : "missing required key; give the list of layers, such as "
                                         "model: {layers: [{embedding: {dim: 64}}, "
-                                        "{global_average_pooling1d: {}}, {dense: {units: auto}}]}");
+                                        "{global_average_pooling1d: {}}, {dense: {activation: auto}}]}");
+  }
+}
+
+// The readers bound sizes by the int range only; these bounds catch typos such as dim 100000000
+// before the trainer tries to allocate the layer.
+void check_size(std::optional<int> value, int max, const std::string& path, Checker& checker) {
+  if (!value || *value <= max || checker.has_error_at(path)) return;
+  checker.error(path, "got " + std::to_string(*value) + ", which is out of range; expected an "
+                          "integer up to " + std::to_string(max) + ", so lower it");
+}
+
+void check_layer_sizes(const LayerConfig& layer, const std::string& type_path, Checker& checker) {
+  if (layer.type == "embedding") {
+    check_size(layer.dim, kMaxEmbeddingDim, type_path + ".dim", checker);
+    check_size(layer.input_dim, kMaxInputDim, type_path + ".input_dim", checker);
+  } else if (layer.type == "dense") {
+    check_size(layer.units, kMaxUnits, type_path + ".units", checker);
   }
 }
 
@@ -74,6 +91,30 @@ void check_layers(const ExperimentConfig& config, Checker& checker) {
     if (layer.type == "dropout" && !checker.given(type_path + ".rate")) {
       checker.error(type_path + ".rate",
                     "missing required key; give the fraction of inputs to drop, such as rate: 0.5");
+    }
+    check_layer_sizes(layer, type_path, checker);
+    if ((layer.type == "lstm" || layer.type == "gru") && !layer.units &&
+        !checker.has_error_at(type_path + ".units")) {
+      checker.error(type_path + ".units", "missing required key; give the state size, such as " + layer.type +
+                                              ": {units: 64, bidirectional: true}");
+    }
+    if (layer.type == "transformer_encoder") {
+      for (const char* key : {"num_heads", "ff_dim"}) {
+        if (!checker.given(type_path + "." + key) && !checker.has_error_at(type_path + "." + key)) {
+          checker.error(type_path + "." + key,
+                        std::string("missing required key; give both num_heads and ff_dim, such as "
+                                    "transformer_encoder: {num_heads: 4, ff_dim: 128}"));
+        }
+      }
+    }
+    if (layer.type == "conv1d") {
+      for (const char* key : {"filters", "kernel_size"}) {
+        if (!checker.given(type_path + "." + key) && !checker.has_error_at(type_path + "." + key)) {
+          checker.error(type_path + "." + key,
+                        std::string("missing required key; give both filters and kernel_size, such as "
+                                    "conv1d: {filters: 128, kernel_size: 5, activation: relu}"));
+        }
+      }
     }
     if (layer.type != "dense" || is_last) continue;
 
@@ -112,6 +153,13 @@ void check_optimizer(OptimizerConfig& optimizer, Checker& checker) {
   }
 }
 
+void check_columns(const DataConfig& data, Checker& checker) {
+  if (data.text_column != data.label_column) return;
+  checker.error("data.label_column",
+                "is \"" + data.label_column + "\", the same column as data.text_column; set "
+                "label_column to the column that contains the labels");
+}
+
 void check_validation(const ExperimentConfig& config, Checker& checker) {
   if (config.data.validation.empty() || config.training.validation_split <= 0.0) return;
   checker.error("data.validation",
@@ -119,6 +167,16 @@ void check_validation(const ExperimentConfig& config, Checker& checker) {
                     format_number(config.training.validation_split) + " (set at " +
                     checker.where("training.validation_split").label +
                     "); remove one of them or set validation_split: 0");
+}
+
+// Early stopping watches a validation metric, so it needs validation data.
+void check_early_stopping(const ExperimentConfig& config, Checker& checker) {
+  if (!config.training.early_stopping) return;
+  if (!config.data.validation.empty() || config.training.validation_split > 0.0) return;
+  checker.error("training.early_stopping",
+                "needs validation data to monitor " + config.training.early_stopping->monitor +
+                    "; set data.validation or training.validation_split (such as 0.1), or set "
+                    "early_stopping: null");
 }
 
 }  // namespace
@@ -129,7 +187,9 @@ void finalize_config(ExperimentConfig& config, const FinalizeContext& context,
   if (context.root_is_map) check_required(config, checker);
   check_layers(config, checker);
   check_optimizer(config.training.optimizer, checker);
+  check_columns(config.data, checker);
   check_validation(config, checker);
+  check_early_stopping(config, checker);
 
   if (config.output.dir.empty()) {
     config.output.dir = (context.config_dir / "runs" / context.config_stem).lexically_normal();

@@ -11,7 +11,14 @@ namespace {
 constexpr std::string_view kActivations[] = {"linear",  "relu",    "tanh",
                                              "sigmoid", "softmax", "auto"};
 
+constexpr std::string_view kConvActivations[] = {"linear", "relu", "tanh", "sigmoid"};
+constexpr std::string_view kConvPaddings[] = {"same", "valid"};
+
 constexpr Bounds kDropoutRate{.min = 0.0, .max = 1.0, .max_inclusive = false};
+constexpr Bounds kEpsilon{.min = 0.0, .min_inclusive = false, .max = 1.0};
+
+// A window wider than any tokenizer.max_length a text model uses; larger values are typos.
+constexpr int kMaxKernelSize = 4096;
 
 constexpr std::array<Field<LayerConfig>, 2> kEmbeddingFields{{
     {"dim",
@@ -50,9 +57,49 @@ constexpr std::array<Field<LayerConfig>, 1> kDropoutFields{{
                 Reader& r) { set_if_valid(l.rate, r.read_double(e, kDropoutRate)); }},
 }};
 
+constexpr std::array<Field<LayerConfig>, 4> kConvFields{{
+    {"filters", [](LayerConfig& l, const Entry& e,
+                   Reader& r) { set_if_valid(l.filters, r.read_int(e, 1, kMaxUnits)); }},
+    {"kernel_size", [](LayerConfig& l, const Entry& e,
+                       Reader& r) { set_if_valid(l.kernel_size, r.read_int(e, 1, kMaxKernelSize)); }},
+    {"activation", [](LayerConfig& l, const Entry& e,
+                      Reader& r) { set_if_valid(l.activation, r.read_enum(e, kConvActivations)); }},
+    {"padding", [](LayerConfig& l, const Entry& e,
+                   Reader& r) { set_if_valid(l.padding, r.read_enum(e, kConvPaddings)); }},
+}};
+
+constexpr std::array<Field<LayerConfig>, 3> kRecurrentFields{{
+    {"units", [](LayerConfig& l, const Entry& e,
+                 Reader& r) { set_if_valid(l.units, r.read_int(e, 1, kMaxUnits)); }},
+    {"bidirectional", [](LayerConfig& l, const Entry& e,
+                         Reader& r) { set_if_valid(l.bidirectional, r.read_bool(e)); }},
+    {"return_sequences", [](LayerConfig& l, const Entry& e,
+                            Reader& r) { set_if_valid(l.return_sequences, r.read_bool(e)); }},
+}};
+
+constexpr std::array<Field<LayerConfig>, 4> kTransformerFields{{
+    {"num_heads", [](LayerConfig& l, const Entry& e,
+                     Reader& r) { set_if_valid(l.num_heads, r.read_int(e, 1, kMaxUnits)); }},
+    {"ff_dim", [](LayerConfig& l, const Entry& e,
+                  Reader& r) { set_if_valid(l.ff_dim, r.read_int(e, 1, kMaxUnits)); }},
+    {"mask",
+     [](LayerConfig& l, const Entry& e, Reader& r) { set_if_valid(l.mask, r.read_bool(e)); }},
+    {"epsilon", [](LayerConfig& l, const Entry& e,
+                   Reader& r) { set_if_valid(l.epsilon, r.read_double(e, kEpsilon)); }},
+}};
+
+constexpr std::array<Field<LayerConfig>, 1> kLayerNormFields{{
+    {"epsilon", [](LayerConfig& l, const Entry& e,
+                   Reader& r) { set_if_valid(l.epsilon, r.read_double(e, kEpsilon)); }},
+}};
+
 std::span<const Field<LayerConfig>> fields_of(std::string_view type) {
   if (type == "embedding") return kEmbeddingFields;
-  if (type == "global_average_pooling1d") return kPoolingFields;
+  if (type == "global_average_pooling1d" || type == "global_max_pooling1d") return kPoolingFields;
+  if (type == "conv1d") return kConvFields;
+  if (type == "layer_normalization") return kLayerNormFields;
+  if (type == "lstm" || type == "gru") return kRecurrentFields;
+  if (type == "transformer_encoder") return kTransformerFields;
   if (type == "dense") return kDenseFields;
   return kDropoutFields;
 }
@@ -82,7 +129,8 @@ LayerConfig read_layer_item(const Entry& item, Reader& reader) {
   if (entries.empty()) {
     reader.error(item,
                  "expected one key, the layer type, got an empty map; accepted types: "
-                 "embedding, global_average_pooling1d, dense, dropout");
+                 "embedding, global_average_pooling1d, global_max_pooling1d, conv1d, lstm, gru, "
+                 "transformer_encoder, layer_normalization, dense, dropout");
     return layer;
   }
   if (entries.size() > 1) {

@@ -1,6 +1,8 @@
 // load_config() and parse_config(): file, then overrides, then whole-config checks.
 
+#include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cerrno>
 #include <fstream>
 #include <sstream>
@@ -11,6 +13,7 @@
 #include "core/config/finalize.h"
 #include "core/config/overrides.h"
 #include "core/config/section_readers.h"
+#include "core/config/utf8_check.h"
 
 namespace maas::config {
 namespace {
@@ -22,6 +25,36 @@ constexpr std::size_t kMaxConfigBytes = 16 * 1024 * 1024;
 using detail::Diagnostics;
 using detail::Entry;
 using detail::Location;
+
+// Reports the first invalid UTF-8 byte of the file alone, like a syntax error: yaml-cpp would
+// pass such bytes through into labels, column names and paths.
+void check_utf8(std::string_view text, const std::string& label, Diagnostics& diagnostics) {
+  const std::size_t offset = detail::find_invalid_utf8(text);
+  if (offset == std::string_view::npos) return;
+  const std::size_t newline = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+  const std::size_t column = newline == std::string_view::npos ? offset + 1 : offset - newline;
+  const auto line = static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n') + 1);
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[offset]));
+  diagnostics.add(Location{label + ":" + std::to_string(line) + ":" + std::to_string(column), line,
+                           static_cast<int>(column)},
+                  "",
+                  std::string("invalid UTF-8: byte ") + byte +
+                      " does not start a valid sequence (comments included); save the file as "
+                      "UTF-8");
+  diagnostics.throw_error(label);
+}
+
+// Records where each key was given and where each layer was last changed, for messages from
+// the stages after parsing.
+void record_locations(ExperimentConfig& config, const detail::GivenKeys& given,
+                      const std::string& file_label) {
+  config.locations.file_label = file_label;
+  for (const auto& [path, where] : given) config.locations.labels.emplace(path, where.label);
+  for (LayerConfig& layer : config.model.layers) {
+    if (layer.location.empty()) layer.location = file_label;
+  }
+}
 
 // Reads the single YAML document of `text` into `config`. Returns false when the document is
 // not a map, so that nothing of it could be read.
@@ -77,6 +110,7 @@ ExperimentConfig parse_config(std::string_view yaml_text,
   }
 
   Diagnostics diagnostics;
+  check_utf8(yaml_text, context.file_label, diagnostics);
   detail::GivenKeys given_keys;
   detail::Reader file_reader(detail::Origin{context.file_label, false, "", context.config_dir},
                              diagnostics, given_keys);
@@ -87,7 +121,19 @@ ExperimentConfig parse_config(std::string_view yaml_text,
   detail::finalize_config(config, context, given_keys, diagnostics);
 
   if (!diagnostics.empty()) diagnostics.throw_error(context.file_label);
+  record_locations(config, given_keys, context.file_label);
   return config;
+}
+
+std::string KeyLocations::find(std::string_view key_path) const {
+  std::string path(key_path);
+  while (true) {
+    const auto it = labels.find(path);
+    if (it != labels.end()) return it->second;
+    const std::size_t cut = path.find_last_of(".[");
+    if (cut == std::string::npos) return file_label;
+    path.resize(cut);
+  }
 }
 
 ExperimentConfig load_config(const std::filesystem::path& file,

@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <span>
 #include <vector>
 
 #include "core/config/section_readers.h"
+#include "core/config/utf8_check.h"
 
 namespace maas::config::detail {
 namespace {
@@ -71,6 +73,7 @@ void apply_layer_override(ExperimentConfig& config, std::span<const std::string>
   if (parts.size() == 3) {  // model.layers.N={dense: {...}} replaces the item
     reader.forget_given(item_path);
     layers[index] = read_layer_item(Entry{"", item_path, value, value}, reader);
+    layers[index].location = where.label;
     return;
   }
   LayerConfig& layer = layers[index];
@@ -93,6 +96,7 @@ void apply_layer_override(ExperimentConfig& config, std::span<const std::string>
   }
   const YAML::Node settings = nest(parts.subspan(4), value);
   read_layer_settings(layer, Entry{type, type_path, settings, settings}, reader);
+  layer.location = where.label;
 }
 
 }  // namespace
@@ -103,6 +107,16 @@ void apply_override(ExperimentConfig& config, const std::string& override_text,
   Reader reader(Origin{"", true, override_text, working_dir}, diagnostics, given);
   const Location where = reader.locate(YAML::Node());
 
+  const std::size_t invalid = find_invalid_utf8(override_text);
+  if (invalid != std::string::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(override_text[invalid]));
+    reader.error(where, "",
+                 "invalid UTF-8: byte " + std::string(byte) + " at position " +
+                     std::to_string(invalid + 1) + " does not start a valid sequence; give the "
+                     "value as UTF-8");
+    return;
+  }
   const std::size_t equals = override_text.find('=');
   if (equals == std::string::npos) {
     reader.error(where, "", "expected KEY=VALUE, such as training.epochs=10");

@@ -11,10 +11,31 @@ namespace {
 constexpr std::string_view kFormats[] = {"auto", "csv", "tsv", "jsonl", "fasttext"};
 constexpr std::string_view kSides[] = {"pre", "post"};
 constexpr std::string_view kOptimizers[] = {"adam", "sgd"};
+constexpr std::string_view kEmbeddingUpdates[] = {"lazy", "dense"};
+constexpr std::string_view kSchedules[] = {"constant", "linear_decay", "cosine"};
+constexpr std::string_view kBalanced = "balanced";
+constexpr std::string_view kMonitors[] = {"val_loss", "val_accuracy", "val_macro_f1"};
 
-constexpr Bounds kPositive{.min = 0.0, .min_inclusive = false};
 constexpr Bounds kFraction{.min = 0.0, .max = 1.0, .max_inclusive = false};  // [0, 1)
 constexpr Bounds kUnitInterval{.min = 0.0, .max = 1.0};                      // [0, 1]
+constexpr Bounds kNonNegative{.min = 0.0};
+// Optimizer settings are used as float32, whose range ends near 3.4e38 and whose smallest normal
+// value is near 1.2e-38. Values outside these bounds are typos, and within them the conversion
+// keeps a finite, non-zero value.
+constexpr Bounds kFloatPositive{.min = 1e-30, .max = 1e30};
+constexpr Bounds kFloatNonNegative{.min = 0.0, .max = 1e30};
+
+// Reads a number in [0, 1) that is used as float32, where values just below 1 round to 1.
+std::optional<double> read_float_fraction(const Entry& entry, Reader& reader) {
+  const std::optional<double> value = reader.read_double(entry, kFraction);
+  if (value && static_cast<float>(*value) >= 1.0f) {
+    reader.error(entry, "got " + entry.value.Scalar() +
+                            ", which rounds to 1 in float32; expected a number >= 0 and < 1, "
+                            "such as 0.9999");
+    return std::nullopt;
+  }
+  return value;
+}
 
 void set_optional_path(std::filesystem::path& field, const Entry& entry, Reader& reader) {
   if (entry.value.IsNull()) {
@@ -77,32 +98,45 @@ constexpr std::array<Field<TokenizerConfig>, 10> kTokenizerFields{{
                      Reader& r) { set_if_valid(t.split_cjk, r.read_bool(e)); }},
 }};
 
-constexpr std::array<Field<OptimizerConfig>, 7> kOptimizerFields{{
+constexpr std::array<Field<OptimizerConfig>, 10> kOptimizerFields{{
+    // Keras looks optimizer names up without regard to case ("Adam", "SGD").
     {"name", [](OptimizerConfig& o, const Entry& e,
-                Reader& r) { set_if_valid(o.name, r.read_enum(e, kOptimizers)); }},
+                Reader& r) { set_if_valid(o.name, r.read_enum(e, kOptimizers, true)); }},
     {"learning_rate",
      [](OptimizerConfig& o, const Entry& e, Reader& r) {
-       set_if_valid(o.learning_rate, r.read_double(e, kPositive));
+       set_if_valid(o.learning_rate, r.read_double(e, kFloatPositive));
      }},
     {"beta_1", [](OptimizerConfig& o, const Entry& e,
-                  Reader& r) { set_if_valid(o.beta_1, r.read_double(e, kFraction)); }},
+                  Reader& r) { set_if_valid(o.beta_1, read_float_fraction(e, r)); }},
     {"beta_2", [](OptimizerConfig& o, const Entry& e,
-                  Reader& r) { set_if_valid(o.beta_2, r.read_double(e, kFraction)); }},
+                  Reader& r) { set_if_valid(o.beta_2, read_float_fraction(e, r)); }},
     {"epsilon", [](OptimizerConfig& o, const Entry& e,
-                   Reader& r) { set_if_valid(o.epsilon, r.read_double(e, kPositive)); }},
-    // Keras 2 SGD (tensorflow/python/keras/optimizer_v2/gradient_descent.py) rejects momentum
-    // outside [0, 1].
+                   Reader& r) { set_if_valid(o.epsilon, r.read_double(e, kFloatPositive)); }},
+    // Momentum 1 never decays the velocity, so the SGD update (nn::make_sgd) takes [0, 1).
     {"momentum", [](OptimizerConfig& o, const Entry& e,
-                    Reader& r) { set_if_valid(o.momentum, r.read_double(e, kUnitInterval)); }},
+                    Reader& r) { set_if_valid(o.momentum, read_float_fraction(e, r)); }},
     {"nesterov", [](OptimizerConfig& o, const Entry& e,
                     Reader& r) { set_if_valid(o.nesterov, r.read_bool(e)); }},
+    {"weight_decay", [](OptimizerConfig& o, const Entry& e,
+                        Reader& r) { set_if_valid(o.weight_decay, r.read_double(e, kFloatNonNegative)); }},
+    {"global_clipnorm",
+     [](OptimizerConfig& o, const Entry& e, Reader& r) {
+       if (e.value.IsNull()) {
+         o.global_clipnorm.reset();
+         return;
+       }
+       set_if_valid(o.global_clipnorm, r.read_double(e, kFloatPositive));
+     }},
+    {"embedding_update", [](OptimizerConfig& o, const Entry& e, Reader& r) {
+       set_if_valid(o.embedding_update, r.read_enum(e, kEmbeddingUpdates));
+     }},
 }};
 
 // training.optimizer is a map, or a bare name ("optimizer: sgd") as shorthand for {name: sgd}.
 void read_optimizer(TrainingConfig& training, const Entry& entry, Reader& reader) {
   if (entry.value.IsScalar()) {
     reader.mark_given(join_path(entry.path, "name"), reader.locate(entry));
-    set_if_valid(training.optimizer.name, reader.read_enum(entry, kOptimizers));
+    set_if_valid(training.optimizer.name, reader.read_enum(entry, kOptimizers, true));
     return;
   }
   if (!entry.value.IsNull() && !entry.value.IsMap()) {
@@ -112,12 +146,97 @@ void read_optimizer(TrainingConfig& training, const Entry& entry, Reader& reader
   read_fields<OptimizerConfig>(training.optimizer, entry, kOptimizerFields, reader);
 }
 
-constexpr std::array<Field<TrainingConfig>, 7> kTrainingFields{{
+constexpr std::array<Field<LrScheduleConfig>, 3> kLrScheduleFields{{
+    {"name", [](LrScheduleConfig& l, const Entry& e,
+                Reader& r) { set_if_valid(l.name, r.read_enum(e, kSchedules)); }},
+    {"warmup_steps", [](LrScheduleConfig& l, const Entry& e,
+                        Reader& r) { set_if_valid(l.warmup_steps, r.read_int(e, 0)); }},
+    {"alpha", [](LrScheduleConfig& l, const Entry& e,
+                 Reader& r) { set_if_valid(l.alpha, r.read_double(e, kUnitInterval)); }},
+}};
+
+// training.lr_schedule is a map, or a bare name ("lr_schedule: cosine") as shorthand for {name: cosine}.
+void read_lr_schedule(TrainingConfig& training, const Entry& entry, Reader& reader) {
+  if (entry.value.IsScalar()) {
+    reader.mark_given(join_path(entry.path, "name"), reader.locate(entry));
+    set_if_valid(training.lr_schedule.name, reader.read_enum(entry, kSchedules));
+    return;
+  }
+  if (!entry.value.IsNull() && !entry.value.IsMap()) {
+    reader.reject(entry, "a map such as {name: cosine, warmup_steps: 100, alpha: 0}, or a schedule name");
+    return;
+  }
+  read_fields<LrScheduleConfig>(training.lr_schedule, entry, kLrScheduleFields, reader);
+}
+
+// training.class_weight is null, "balanced", or a map from label to weight. A map replaces the
+// previous one as a whole, so an override never mixes two sets of weights.
+void read_class_weight(TrainingConfig& training, const Entry& entry, Reader& reader) {
+  ClassWeightConfig& config = training.class_weight;
+  reader.forget_given(entry.path);
+  reader.mark_given(entry);
+  if (entry.value.IsNull()) {
+    config = ClassWeightConfig{};
+    return;
+  }
+  if (entry.value.IsScalar() && entry.value.Scalar() == kBalanced) {
+    config = ClassWeightConfig{std::string(kBalanced), {}};
+    return;
+  }
+  if (!entry.value.IsMap()) {
+    reader.reject(entry, "null, balanced, or a map from label to weight such as {toxic: 3, clean: 1}");
+    return;
+  }
+  ClassWeightConfig weights{"map", {}};
+  bool valid = true;
+  for (const Entry& item : reader.entries(entry.value, entry.path)) {
+    reader.mark_given(item);
+    const std::optional<double> weight = reader.read_double(item, kNonNegative);
+    if (!weight) {
+      valid = false;
+      continue;
+    }
+    weights.weights[item.key] = *weight;
+  }
+  if (weights.weights.empty() && valid) {
+    reader.reject(entry, "at least one label: weight pair, or null for no class weights");
+    return;
+  }
+  if (valid) config = std::move(weights);
+}
+
+constexpr std::array<Field<EarlyStoppingConfig>, 4> kEarlyStoppingFields{{
+    {"monitor", [](EarlyStoppingConfig& s, const Entry& e,
+                   Reader& r) { set_if_valid(s.monitor, r.read_enum(e, kMonitors)); }},
+    {"patience", [](EarlyStoppingConfig& s, const Entry& e,
+                    Reader& r) { set_if_valid(s.patience, r.read_int(e, 1)); }},
+    {"min_delta", [](EarlyStoppingConfig& s, const Entry& e,
+                     Reader& r) { set_if_valid(s.min_delta, r.read_double(e, kNonNegative)); }},
+    {"restore_best", [](EarlyStoppingConfig& s, const Entry& e,
+                        Reader& r) { set_if_valid(s.restore_best, r.read_bool(e)); }},
+}};
+
+// training.early_stopping is null (off) or a map; a map turns it on with defaults for the keys it
+// leaves out.
+void read_early_stopping(TrainingConfig& training, const Entry& entry, Reader& reader) {
+  if (entry.value.IsNull()) {
+    training.early_stopping.reset();
+    return;
+  }
+  if (!entry.value.IsMap()) {
+    reader.reject(entry, "null, or a map such as {monitor: val_loss, patience: 3}");
+    return;
+  }
+  if (!training.early_stopping) training.early_stopping.emplace();
+  read_fields<EarlyStoppingConfig>(*training.early_stopping, entry, kEarlyStoppingFields, reader);
+}
+
+constexpr std::array<Field<TrainingConfig>, 13> kTrainingFields{{
     {"optimizer", read_optimizer},
     {"epochs", [](TrainingConfig& t, const Entry& e,
                   Reader& r) { set_if_valid(t.epochs, r.read_int(e, 1)); }},
     {"batch_size", [](TrainingConfig& t, const Entry& e,
-                      Reader& r) { set_if_valid(t.batch_size, r.read_int(e, 1)); }},
+                      Reader& r) { set_if_valid(t.batch_size, r.read_int(e, 1, kMaxBatchSize)); }},
     {"seed",
      [](TrainingConfig& t, const Entry& e, Reader& r) { set_if_valid(t.seed, r.read_uint64(e)); }},
     {"validation_split",
@@ -127,7 +246,18 @@ constexpr std::array<Field<TrainingConfig>, 7> kTrainingFields{{
     {"shuffle",
      [](TrainingConfig& t, const Entry& e, Reader& r) { set_if_valid(t.shuffle, r.read_bool(e)); }},
     {"threads", [](TrainingConfig& t, const Entry& e,
-                   Reader& r) { set_if_valid(t.threads, r.read_int(e, 0)); }},
+                   Reader& r) { set_if_valid(t.threads, r.read_int(e, 0, kMaxThreads)); }},
+    {"lr_schedule", read_lr_schedule},
+    {"class_weight", read_class_weight},
+    {"label_smoothing", [](TrainingConfig& t, const Entry& e, Reader& r) {
+       set_if_valid(t.label_smoothing, read_float_fraction(e, r));
+     }},
+    {"bucket_by_length", [](TrainingConfig& t, const Entry& e,
+                            Reader& r) { set_if_valid(t.bucket_by_length, r.read_bool(e)); }},
+    {"checkpoint_every_steps", [](TrainingConfig& t, const Entry& e, Reader& r) {
+       set_if_valid(t.checkpoint_every_steps, r.read_int(e, 0));
+     }},
+    {"early_stopping", read_early_stopping},
 }};
 
 // The run name becomes a folder or file name, so it must be a single path component.
@@ -189,7 +319,9 @@ void read_layers(ModelConfig& model, const Entry& entry, Reader& reader) {
   for (std::size_t i = 0; i < entry.value.size(); ++i) {
     const YAML::Node item = entry.value[i];
     const Entry item_entry{"", entry.path + "[" + std::to_string(i) + "]", item, item};
-    layers.push_back(read_layer_item(item_entry, reader));
+    LayerConfig layer = read_layer_item(item_entry, reader);
+    layer.location = reader.locate(item).label;
+    layers.push_back(std::move(layer));
   }
   model.layers = std::move(layers);
 }

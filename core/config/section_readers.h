@@ -10,8 +10,9 @@
 
 namespace maas::config::detail {
 
-inline constexpr std::string_view kLayerTypes[] = {"embedding", "global_average_pooling1d", "dense",
-                                                   "dropout"};
+inline constexpr std::string_view kLayerTypes[] = {
+    "embedding", "global_average_pooling1d", "global_max_pooling1d", "conv1d", "lstm", "gru",
+    "transformer_encoder", "layer_normalization", "dense", "dropout"};
 
 // Reads a root map (keys data, tokenizer, model, training, output) into `config`.
 void read_root(ExperimentConfig& config, const Entry& root, Reader& reader);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <system_error>
@@ -163,13 +164,17 @@ void Reader::reject(const Entry& entry, std::string_view expected) {
   error(entry, message);
 }
 
-void Reader::mark_given(const Entry& entry) { mark_given(entry.path, locate(entry.key_node)); }
+void Reader::mark_given(const Entry& entry) {
+  if (from_override() && !entry.value.IsMap()) diagnostics_.drop_file_errors(entry.path, false);
+  mark_given(entry.path, locate(entry.key_node));
+}
 
 void Reader::mark_given(std::string_view path, const Location& where) {
   given_.insert_or_assign(std::string(path), where);
 }
 
 void Reader::forget_given(std::string_view path) {
+  if (from_override()) diagnostics_.drop_file_errors(path, true);
   for (auto it = given_.begin(); it != given_.end();) {
     const std::string& key = it->first;
     const bool below =
@@ -331,18 +336,26 @@ std::optional<std::string> Reader::read_string(const Entry& entry, bool allow_em
 }
 
 std::optional<std::string> Reader::read_enum(const Entry& entry,
-                                             std::span<const std::string_view> accepted) {
+                                             std::span<const std::string_view> accepted,
+                                             bool ignore_case) {
   const std::string expected = "one of " + join(accepted);
   if (!entry.value.IsScalar()) {
     reject(entry, expected);
     return std::nullopt;
   }
   const std::string& text = entry.value.Scalar();
-  if (std::find(accepted.begin(), accepted.end(), text) == accepted.end()) {
+  const auto matches = [&](std::string_view name) {
+    if (!ignore_case) return name == text;
+    return std::equal(name.begin(), name.end(), text.begin(), text.end(), [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+  };
+  const auto found = std::find_if(accepted.begin(), accepted.end(), matches);
+  if (found == accepted.end()) {
     error(entry, "expected one of " + join(accepted) + ", got " + quote(text));
     return std::nullopt;
   }
-  return text;
+  return std::string(*found);
 }
 
 std::optional<std::filesystem::path> Reader::read_path(const Entry& entry) {

@@ -72,10 +72,13 @@ class Reader {
   // Reports "expected <expected>, got <value>".
   void reject(const Entry& entry, std::string_view expected);
 
-  // Records that the key of `entry` was given, and where.
+  // Records that the key of `entry` was given, and where. While reading an override, a value
+  // that is not a map also drops the file's errors at that key path, because the override
+  // replaces the value they are about (a map merges, so the file's errors below it stand).
   void mark_given(const Entry& entry);
   void mark_given(std::string_view path, const Location& where);
-  // Forgets every given key equal to `path` or below it, as when a list is replaced.
+  // Forgets every given key equal to `path` or below it, as when a list is replaced. While
+  // reading an override, it also drops the file's errors at or below `path`.
   void forget_given(std::string_view path);
   GivenKeys& given() { return given_; }
 
@@ -97,8 +100,10 @@ class Reader {
   std::optional<double> read_double(const Entry& entry, const Bounds& bounds);
   std::optional<bool> read_bool(const Entry& entry);
   std::optional<std::string> read_string(const Entry& entry, bool allow_empty);
+  // With `ignore_case`, "Adam" matches "adam" and the accepted spelling is returned.
   std::optional<std::string> read_enum(const Entry& entry,
-                                       std::span<const std::string_view> accepted);
+                                       std::span<const std::string_view> accepted,
+                                       bool ignore_case = false);
   // A non-empty path, made absolute against origin().base_dir and lexically normalised.
   std::optional<std::filesystem::path> read_path(const Entry& entry);
 

@@ -50,7 +50,7 @@ void validate_options(Format format, const ReadOptions& options) {
   }
   if (format == Format::kLines && options.require_label) {
     throw InvalidArgument("the lines format has no labels, but labels are required. Read it "
-                          "without labels (require_label false) to predict, or use a format "
+                          "with `maas predict`, which needs no labels, or use a format "
                           "with labels such as fasttext, csv, tsv or jsonl.");
   }
 }

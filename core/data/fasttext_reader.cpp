@@ -70,8 +70,7 @@ Example read_fasttext_line(std::string_view line, std::size_t number, std::strin
     if (options.require_label) {
       throw IoError(fmt::format(
           "{}:{}: no label: expected a token that starts with \"{}\", as in \"{}positive some "
-          "text\". Add the label, set the label prefix your file uses, or read without labels "
-          "(require_label false) to predict.",
+          "text\". Add the label, or use `maas predict` for texts without labels.",
           source, number, options.label_prefix, options.label_prefix));
     }
     example.text = trim(line);

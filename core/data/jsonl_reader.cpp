@@ -190,8 +190,7 @@ Example read_object(std::string_view line, std::size_t number, std::string_view 
   } else if (options.require_label) {
     throw IoError(fmt::format(
         "{}:{}: missing label key \"{}\" (or its value is null). The object contains the keys {}. "
-        "Set the label column to one of them, or read without labels (require_label false) to "
-        "predict.",
+        "Set the label column to one of them, or use `maas predict` for texts without labels.",
         source, number, options.label_column, quote_names(collector.keys())));
   }
   if (options.require_label) {

@@ -36,7 +36,7 @@ void require_non_empty_label(std::string_view label, std::string_view source, st
   }
   throw IoError(fmt::format(
       "{}:{}: empty label in {}. Every example needs a label for training and evaluation. Fill in "
-      "the label or remove the record, or read without labels (require_label false) to predict.",
+      "the label or remove the record, or use `maas predict` for texts without labels.",
       source, line, label_location));
 }
 

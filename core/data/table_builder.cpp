@@ -85,7 +85,7 @@ void TableBuilder::read_header(const std::vector<std::string>& fields, std::size
   if (!label_index_ && options_.require_label) {
     throw IoError(fmt::format(
         "{}:{}: missing label column \"{}\". The header contains the columns {}. Set the label "
-        "column to one of them, or read without labels (require_label false) to predict.",
+        "column to one of them, or use `maas predict` for texts without labels.",
         source_, line, options_.label_column, quote_names(header_)));
   }
 }

@@ -1,25 +1,22 @@
 #include "core/infer/predictor.h"
 
 #include <algorithm>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "core/common/error.h"
 
 namespace maas::infer {
 
-Predictor::Predictor(io::Model model) : model_(std::move(model)) {}
+namespace {
 
-std::shared_ptr<const Predictor> Predictor::load(const std::filesystem::path& dir) {
-  return std::make_shared<const Predictor>(io::load_artifact(dir));
-}
-
-std::vector<int32_t> Predictor::encode(const std::string& text) const { return model_.encoder.encode(text); }
-
-Probabilities Predictor::predict(const std::vector<std::string>& texts, int max_batch) const {
-  return predict_texts(model_.network, model_.encoder, texts, max_batch);
-}
-
-Probabilities predict_texts(const nn::Sequential& network, const text::TextEncoder& encoder,
-                            const std::vector<std::string>& texts, int max_batch) {
+// Encodes `texts` in batches of at most `max_batch` rows, runs each batch through `run` and
+// returns one probability per label (a single sigmoid output p becomes {1 - p, p}).
+Probabilities encode_and_run(const text::TextEncoder& encoder, int network_outputs, const std::vector<std::string>& texts,
+                             int max_batch, const std::function<Tensor(const Tensor&)>& run) {
   const int length = encoder.max_length();
-  const auto outputs = static_cast<std::size_t>(network.outputs());
+  const auto outputs = static_cast<std::size_t>(network_outputs);
   const bool binary = outputs == 1;
   Probabilities result;
   result.reserve(texts.size());
@@ -29,9 +26,13 @@ Probabilities predict_texts(const nn::Sequential& network, const text::TextEncod
     ids.resize({static_cast<int64_t>(batch), length});
     int32_t* rows = ids.data<int32_t>();
     for (std::size_t i = 0; i < batch; ++i) {
-      encoder.encode_into(texts[start + i], rows + i * static_cast<std::size_t>(length));
+      try {
+        encoder.encode_into(texts[start + i], rows + i * static_cast<std::size_t>(length));
+      } catch (const InvalidArgument& error) {
+        throw InvalidArgument(fmt::format("text {} of {} (0-based): {}", start + i, texts.size(), error.what()));
+      }
     }
-    const Tensor probabilities = network.predict(ids);
+    const Tensor probabilities = run(ids);
     const float* p = probabilities.data<float>();
     for (std::size_t i = 0; i < batch; ++i) {
       if (binary) {
@@ -42,6 +43,40 @@ Probabilities predict_texts(const nn::Sequential& network, const text::TextEncod
     }
   }
   return result;
+}
+
+}  // namespace
+
+Predictor::Predictor(io::Model model) : model_(std::move(model)) {
+  if (!model_.quantized.empty()) quantized_ = std::make_shared<const QuantizedNetwork>(model_);
+}
+
+Tensor Predictor::predict_ids(const Tensor& ids) const {
+  if (quantized_ == nullptr) return model_.network.predict(ids);
+  if (ids.dtype() != DType::kInt32 || ids.rank() != 2) {
+    throw InvalidArgument(fmt::format("expected int32 ids [batch, seq], got {} {}", dtype_name(ids.dtype()),
+                                      ids.shape_string()));
+  }
+  Tensor probabilities({ids.dim(0), quantized_->outputs()}, DType::kFloat32);
+  quantized_->predict(ids.data<int32_t>(), ids.dim(0), ids.dim(1), probabilities.data<float>());
+  return probabilities;
+}
+
+std::shared_ptr<const Predictor> Predictor::load(const std::filesystem::path& dir) {
+  return std::make_shared<const Predictor>(io::load_artifact(dir));
+}
+
+std::vector<int32_t> Predictor::encode(const std::string& text) const { return model_.encoder.encode(text); }
+
+Probabilities Predictor::predict(const std::vector<std::string>& texts, int max_batch) const {
+  return encode_and_run(model_.encoder, model_.network.outputs(), texts, max_batch,
+                        [this](const Tensor& ids) { return predict_ids(ids); });
+}
+
+Probabilities predict_texts(const nn::Sequential& network, const text::TextEncoder& encoder,
+                            const std::vector<std::string>& texts, int max_batch) {
+  return encode_and_run(encoder, network.outputs(), texts, max_batch,
+                        [&network](const Tensor& ids) { return network.predict(ids); });
 }
 
 std::size_t top_class(const std::vector<float>& row) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/infer/quantized_network.h"
 #include "core/io/artifact.h"
 
 namespace maas::infer {
@@ -16,6 +17,8 @@ using Probabilities = std::vector<std::vector<float>>;
 
 class Predictor {
  public:
+  // A model with int8 weights (format version 2) runs on QuantizedNetwork, every other model on
+  // its float network.
   explicit Predictor(io::Model model);
 
   // Loads and verifies the artifact folder `dir` (see io::load_artifact).
@@ -23,8 +26,16 @@ class Predictor {
 
   // Returns one probability per label for each text. A binary model's single sigmoid output p is
   // returned as {1 - p, p} so every model reports a distribution over its labels.
-  // Texts are run in batches of at most `max_batch` rows. Throws InvalidArgument for invalid UTF-8.
+  // Texts are run in batches of at most `max_batch` rows. Throws InvalidArgument for invalid UTF-8,
+  // naming the text's 0-based position and the byte offset.
   Probabilities predict(const std::vector<std::string>& texts, int max_batch = 256) const;
+
+  // Returns the probabilities [batch, outputs] for ids int32 [batch, seq], on the same path as
+  // predict() (a binary model has one column, p). For callers that encode texts themselves.
+  Tensor predict_ids(const Tensor& ids) const;
+
+  // True when the model runs on its int8 weights.
+  bool quantized() const { return quantized_ != nullptr; }
 
   // Returns the padded ids the model receives as input for `text`.
   std::vector<int32_t> encode(const std::string& text) const;
@@ -36,6 +47,7 @@ class Predictor {
 
  private:
   io::Model model_;
+  std::shared_ptr<const QuantizedNetwork> quantized_;  // null for float models
 };
 
 // Runs `network` on `texts` encoded by `encoder`, in batches of at most `max_batch` rows, and

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -44,22 +45,41 @@ std::optional<std::int64_t> parse_version_folder(std::string_view name) {
 }
 
 fs::path export_to_repository(const fs::path& model_dir, const fs::path& repository, std::string name,
-                              std::int64_t version) {
+                              std::int64_t version, bool quantize_int8) {
   // Loading runs every check a server would, so a damaged model never reaches the repository.
   const Model model = load_artifact(model_dir);
   if (name.empty()) name = model.manifest.name;
   if (!is_valid_model_name(name)) {
-    throw InvalidArgument(fmt::format("invalid model name '{}': use letters, digits, '.', '_' and '-' (pass --name)", name));
+    throw InvalidArgument(fmt::format("invalid model name '{}': use 1 to 128 letters, digits, '.', '_' and '-', not "
+                                      "starting with '.' (pass --name)",
+                                      name));
+  }
+  if (version < 0 || version > kMaxExportVersion) {
+    throw InvalidArgument(fmt::format("invalid version {}: expected 1 to {}, or 0 for one above the highest existing "
+                                      "version",
+                                      version, kMaxExportVersion));
   }
   const fs::path model_root = repository / name;
-  if (version == 0) version = next_version(model_root);
+  if (version == 0) {
+    version = next_version(model_root);
+    if (version > kMaxExportVersion) {
+      throw InvalidArgument(fmt::format("'{}' contains version {}, the highest allowed, so no next version exists; pass "
+                                        "--version with an unused number from 1 to {}",
+                                        model_root.string(), version - 1, kMaxExportVersion));
+    }
+  }
   const fs::path target = model_root / std::to_string(version);
   if (fs::exists(target)) {
     throw IoError(fmt::format("'{}' exists already; pass another --version or remove it", target.string()));
   }
+  if (quantize_int8 && model.quantized.empty()) {
+    // save_quantized_artifact stages and publishes the folder itself.
+    save_quantized_artifact(target, model.manifest, model.network, model.encoder);
+    return target;
+  }
   StagingDir staging(target);
   for (const std::string_view file : {kWeightsFile, kTokenizerFile, kManifestFile}) {
-    write_file_atomic(staging.path() / file, read_file(model_dir / file));
+    write_file_atomic(staging.path() / file, read_regular_file(model_dir / file, std::numeric_limits<std::uint64_t>::max()));
   }
   staging.commit();
   return target;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,6 +40,15 @@ void write_all(int fd, std::string_view bytes, const fs::path& path) {
   }
 }
 
+std::string_view file_type_name(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
 }  // namespace
 
 std::string read_file(const fs::path& path) {
@@ -49,6 +59,47 @@ std::string read_file(const fs::path& path) {
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) {
     throw IoError(fmt::format("failed to read '{}': {}", path.string(), system_error_text()));
+  }
+  return bytes;
+}
+
+std::string read_regular_file(const fs::path& path, std::uint64_t max_bytes) {
+  // O_NONBLOCK makes opening a FIFO without a writer return at once instead of waiting.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    throw IoError(fmt::format("failed to open '{}' for reading: {}", path.string(), system_error_text()));
+  }
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) {
+    throw IoError(fmt::format("failed to read the size of '{}': {}", path.string(), system_error_text()));
+  }
+  if (!S_ISREG(status.st_mode)) {
+    throw IoError(fmt::format("'{}' is {}, expected a regular file; replace it with the file itself",
+                              path.string(), file_type_name(status.st_mode)));
+  }
+  const auto size = static_cast<std::uint64_t>(status.st_size);
+  if (size > max_bytes) {
+    throw IoError(fmt::format("'{}' has {} bytes, more than the {} bytes allowed for it; the file is damaged or "
+                              "is not the file expected here",
+                              path.string(), size, max_bytes));
+  }
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  std::size_t filled = 0;
+  while (filled < bytes.size()) {
+    const ssize_t got = ::read(fd, bytes.data() + filled, bytes.size() - filled);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(fmt::format("failed to read '{}': {}", path.string(), system_error_text()));
+    }
+    if (got == 0) {
+      throw IoError(fmt::format("'{}' shrank from {} to {} bytes while it was read; retry when nothing writes it",
+                                path.string(), size, filled));
+    }
+    filled += static_cast<std::size_t>(got);
   }
   return bytes;
 }

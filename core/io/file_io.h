@@ -2,6 +2,7 @@
 // Whole-file reads and crash-safe writes. A reader never sees a half-written file under its final
 // name: data goes to a temporary name in the same folder, is fsynced, then renamed over the target.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -10,6 +11,12 @@ namespace maas::io {
 
 // Reads a whole file. Throws IoError naming the path and the system error.
 std::string read_file(const std::filesystem::path& path);
+
+// Reads a whole regular file (symlinks are followed) of at most `max_bytes` bytes. Unlike
+// read_file it never blocks on a FIFO or reads a device such as /dev/zero without end: it rejects
+// anything but a regular file, and checks the size before reading. Throws IoError naming the path,
+// the file type or size found, and the limit.
+std::string read_regular_file(const std::filesystem::path& path, std::uint64_t max_bytes);
 
 // Writes `bytes` to `path` atomically: temporary file in the same folder, fsync, rename, fsync of
 // the folder. Throws IoError naming the path; the temporary file is removed on failure.

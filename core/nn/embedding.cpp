@@ -1,5 +1,6 @@
 #include "core/nn/embedding.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "core/common/error.h"
@@ -30,7 +31,7 @@ nlohmann::json Embedding::to_json() const {
 }
 
 std::vector<ParameterSpec> Embedding::parameter_specs() const {
-  return {{"embeddings", {input_dim_, output_dim_}}};
+  return {{"embeddings", {input_dim_, output_dim_}, true}};
 }
 
 void Embedding::initialize(std::span<Parameter> params, Rng& rng) const {
@@ -56,7 +57,7 @@ const Tensor& Embedding::forward(std::span<Parameter> params, const Tensor& x, c
   ids_ = x;
   output_.resize({x.dim(0), x.dim(1), output_dim_});
   kernels::embedding_gather(x.data<std::int32_t>(), x.numel(), params[0].value.data<float>(), output_dim_,
-                            output_.data<float>());
+                            output_.data<float>(), skip_padding_);
   forward_done_ = true;
   return output_;
 }
@@ -64,10 +65,20 @@ const Tensor& Embedding::forward(std::span<Parameter> params, const Tensor& x, c
 const Tensor* Embedding::backward(std::span<Parameter> params, const Tensor& dy) {
   check_forward_done(forward_done_);
   check_input(dy, DType::kFloat32, {ids_.dim(0), ids_.dim(1), output_dim_}, "output gradient");
-  Tensor& grad = params[0].grad;
-  grad.fill(0.0f);
-  kernels::embedding_scatter_add(ids_.data<std::int32_t>(), ids_.numel(), dy.data<float>(), output_dim_,
-                                 grad.data<float>(), input_dim_);
+  Parameter& table = params[0];
+  if (row_marks_.size() != static_cast<std::size_t>(input_dim_)) {
+    row_marks_.assign(static_cast<std::size_t>(input_dim_), 0);
+  }
+  const auto previous_rows = static_cast<std::int64_t>(table.grad_rows.size());
+  const auto count = static_cast<std::size_t>(ids_.numel());
+  if (table.grad_rows.capacity() < count) {
+    table.grad_rows.reserve(count);
+  }
+  table.grad_rows.resize(std::max(count, table.grad_rows.size()));
+  const std::int64_t rows = kernels::embedding_sparse_backward(
+      ids_.data<std::int32_t>(), ids_.numel(), dy.data<float>(), output_dim_, skip_padding_,
+      table.grad.data<float>(), row_marks_.data(), table.grad_rows.data(), previous_rows);
+  table.grad_rows.resize(static_cast<std::size_t>(rows));
   return nullptr;
 }
 
@@ -76,7 +87,7 @@ void Embedding::infer(std::span<const Parameter> params, const Tensor& x, const 
   check_ids(x);
   y.resize({x.dim(0), x.dim(1), output_dim_}, DType::kFloat32);
   kernels::embedding_gather(x.data<std::int32_t>(), x.numel(), params[0].value.data<float>(), output_dim_,
-                            y.data<float>());
+                            y.data<float>(), skip_padding_);
 }
 
 }  // namespace maas::nn

@@ -6,7 +6,8 @@
 namespace maas::nn {
 
 // Parameter "embeddings" [input_dim, output_dim], initialised uniform(-0.05, 0.05) as
-// in Keras. Its gradient is dense: backward zeroes and rewrites the whole table.
+// in Keras. Its gradient is row-sparse (see Parameter::sparse_rows): backward writes only
+// the rows of the ids in the batch, and zeroes the rows the previous backward wrote.
 class Embedding : public Layer {
  public:
   // Throws InvalidArgument unless 1 <= input_dim <= INT32_MAX and output_dim >= 1.
@@ -26,6 +27,12 @@ class Embedding : public Layer {
   void infer(std::span<const Parameter> params, const Tensor& x, const Tensor& ids,
              Tensor& y) const override;
 
+  // With skip_padding, positions whose id is 0 are neither gathered (their output rows
+  // are unspecified) nor given a gradient. Only valid when the next layer ignores padding,
+  // such as a masked GlobalAveragePooling1D; Sequential sets it in that case.
+  void set_skip_padding(bool skip) { skip_padding_ = skip; }
+  bool skip_padding() const { return skip_padding_; }
+
   std::int64_t input_dim() const { return input_dim_; }
   std::int64_t output_dim() const { return output_dim_; }
 
@@ -34,6 +41,8 @@ class Embedding : public Layer {
 
   std::int64_t input_dim_;
   std::int64_t output_dim_;
+  bool skip_padding_ = false;
+  std::vector<std::uint8_t> row_marks_;  // [input_dim], all zero between calls
   Tensor ids_;  // Copy of the last forward input, for backward.
   Tensor output_;
   bool forward_done_ = false;

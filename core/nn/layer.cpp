@@ -5,7 +5,7 @@
 namespace maas::nn {
 namespace {
 
-std::string expected_shape_string(const std::vector<std::int64_t>& expected) {
+std::string expected_shape_string(std::span<const std::int64_t> expected) {
   std::string text = "[";
   for (std::size_t i = 0; i < expected.size(); ++i) {
     if (i > 0) {
@@ -18,7 +18,7 @@ std::string expected_shape_string(const std::vector<std::int64_t>& expected) {
 
 }  // namespace
 
-void Layer::check_input(const Tensor& tensor, DType dtype, const std::vector<std::int64_t>& expected,
+void Layer::check_input(const Tensor& tensor, DType dtype, std::span<const std::int64_t> expected,
                         std::string_view role) const {
   bool matches = tensor.dtype() == dtype && tensor.rank() == static_cast<int>(expected.size());
   for (std::size_t i = 0; matches && i < expected.size(); ++i) {

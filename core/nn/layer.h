@@ -2,6 +2,7 @@
 // The interface every layer of a Sequential model implements.
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -62,8 +63,13 @@ class Layer {
   // Throws InvalidArgument unless `tensor` has `dtype` and a shape matching `expected`,
   // where -1 matches any size >= 1. The message names the layer path, `role`, and the
   // expected and actual shapes.
-  void check_input(const Tensor& tensor, DType dtype, const std::vector<std::int64_t>& expected,
+  // Allocates nothing unless it throws.
+  void check_input(const Tensor& tensor, DType dtype, std::span<const std::int64_t> expected,
                    std::string_view role) const;
+  void check_input(const Tensor& tensor, DType dtype, std::initializer_list<std::int64_t> expected,
+                   std::string_view role) const {
+    check_input(tensor, dtype, std::span<const std::int64_t>(expected.begin(), expected.size()), role);
+  }
 
   // Throws InvalidArgument unless backward follows a forward call.
   void check_forward_done(bool done) const;

@@ -50,9 +50,24 @@ void check_backward(bool forward_done, const std::string& loss) {
   }
 }
 
+void check_label_smoothing(float label_smoothing, const std::string& loss) {
+  if (!(label_smoothing >= 0.0f && label_smoothing < 1.0f)) {
+    throw InvalidArgument(loss + ": invalid label_smoothing " + std::to_string(label_smoothing) +
+                          ": expected a value in [0, 1)");
+  }
+}
+
 }  // namespace
 
 Loss::~Loss() = default;
+
+SoftmaxCrossEntropy::SoftmaxCrossEntropy(float label_smoothing) : label_smoothing_(label_smoothing) {
+  check_label_smoothing(label_smoothing, name());
+}
+
+SigmoidBinaryCrossEntropy::SigmoidBinaryCrossEntropy(float label_smoothing) : label_smoothing_(label_smoothing) {
+  check_label_smoothing(label_smoothing, name());
+}
 
 float SoftmaxCrossEntropy::forward(const Tensor& logits, const std::int32_t* labels, const float* example_weights) {
   check_logits(logits, 2, std::numeric_limits<std::int32_t>::max(), name(), "[batch, classes >= 2]");
@@ -62,7 +77,7 @@ float SoftmaxCrossEntropy::forward(const Tensor& logits, const std::int32_t* lab
   check_weights(example_weights, batch, name());
   dlogits_.resize(logits.shape());
   const double loss = kernels::softmax_cross_entropy(logits.data<float>(), labels, example_weights, batch, classes,
-                                                     dlogits_.data<float>());
+                                                     dlogits_.data<float>(), label_smoothing_);
   forward_done_ = true;
   return static_cast<float>(loss);
 }
@@ -80,7 +95,7 @@ float SigmoidBinaryCrossEntropy::forward(const Tensor& logits, const std::int32_
   check_weights(example_weights, batch, name());
   dlogits_.resize(logits.shape());
   const double loss = kernels::sigmoid_binary_cross_entropy(logits.data<float>(), labels, example_weights, batch,
-                                                            dlogits_.data<float>());
+                                                            dlogits_.data<float>(), label_smoothing_);
   forward_done_ = true;
   return static_cast<float>(loss);
 }
@@ -90,12 +105,12 @@ const Tensor& SigmoidBinaryCrossEntropy::backward() {
   return dlogits_;
 }
 
-std::unique_ptr<Loss> make_loss(std::string_view output_activation) {
+std::unique_ptr<Loss> make_loss(std::string_view output_activation, float label_smoothing) {
   if (output_activation == "softmax") {
-    return std::make_unique<SoftmaxCrossEntropy>();
+    return std::make_unique<SoftmaxCrossEntropy>(label_smoothing);
   }
   if (output_activation == "sigmoid") {
-    return std::make_unique<SigmoidBinaryCrossEntropy>();
+    return std::make_unique<SigmoidBinaryCrossEntropy>(label_smoothing);
   }
   throw Unsupported("no loss for output activation \"" + std::string(output_activation) +
                     "\": expected \"softmax\" or \"sigmoid\"; set the last dense layer's activation to one of them");

@@ -29,31 +29,39 @@ class Loss {
 };
 
 // Softmax cross-entropy for logits [batch, classes >= 2] and labels in [0, classes).
+// label_smoothing e mixes the one-hot target with the uniform one: (1 - e) onehot + e / classes.
 class SoftmaxCrossEntropy : public Loss {
  public:
+  // Throws InvalidArgument unless 0 <= label_smoothing < 1.
+  explicit SoftmaxCrossEntropy(float label_smoothing = 0.0f);
   float forward(const Tensor& logits, const std::int32_t* labels, const float* example_weights) override;
   const Tensor& backward() override;
   std::string name() const override { return "softmax_cross_entropy"; }
 
  private:
+  float label_smoothing_;
   Tensor dlogits_;
   bool forward_done_ = false;
 };
 
-// Binary cross-entropy on sigmoid logits [batch, 1] with labels 0 or 1.
+// Binary cross-entropy on sigmoid logits [batch, 1] with labels 0 or 1. label_smoothing e
+// moves the targets to y (1 - e) + e / 2.
 class SigmoidBinaryCrossEntropy : public Loss {
  public:
+  // Throws InvalidArgument unless 0 <= label_smoothing < 1.
+  explicit SigmoidBinaryCrossEntropy(float label_smoothing = 0.0f);
   float forward(const Tensor& logits, const std::int32_t* labels, const float* example_weights) override;
   const Tensor& backward() override;
   std::string name() const override { return "sigmoid_binary_cross_entropy"; }
 
  private:
+  float label_smoothing_;
   Tensor dlogits_;
   bool forward_done_ = false;
 };
 
 // Returns the loss that matches a model's output activation: softmax cross-entropy for
 // "softmax", binary cross-entropy for "sigmoid". Throws Unsupported for anything else.
-std::unique_ptr<Loss> make_loss(std::string_view output_activation);
+std::unique_ptr<Loss> make_loss(std::string_view output_activation, float label_smoothing = 0.0f);
 
 }  // namespace maas::nn

@@ -5,6 +5,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,15 @@ struct OptimizerState {
   Tensor value;
 };
 
+// Update rule for a row-sparse parameter (Parameter::sparse_rows, the embedding table).
+enum class SparseUpdate {
+  // Only the rows the batch touched are updated, and the state of other rows is left as it
+  // is (not decayed), like TensorFlow's LazyAdam. Much faster on large vocabularies.
+  kLazy,
+  // Every row is updated as if the gradient were dense, which equals the Keras update.
+  kDense,
+};
+
 // An optimizer updates parameter values from their grads. Its state is zero-filled on
 // the first step, or earlier by build(), and exposed by state() for checkpoints: a
 // loader calls build() and then overwrites the values of the named tensors.
@@ -27,9 +37,10 @@ class Optimizer {
  public:
   virtual ~Optimizer();
 
-  // Applies one update to every parameter. Throws InvalidArgument when the parameters
-  // differ in names or shapes from those the state was built for, or a grad's shape
-  // differs from its value's.
+  // Applies one update to every parameter: decoupled weight decay w -= w * lr * weight_decay
+  // first (when weight_decay > 0), then the optimizer's rule. Throws InvalidArgument when
+  // the parameters differ in names or shapes from those the state was built for, or a
+  // grad's shape differs from its value's. Allocates nothing once the state exists.
   void step(std::vector<Parameter>& params);
 
   // Creates zero state for `params` unless it already exists.
@@ -45,17 +56,44 @@ class Optimizer {
   const std::vector<OptimizerState>& state() const { return state_; }
   std::int64_t iterations() const;
 
+  // The learning rate of the next step. A schedule sets it before each step. Throws
+  // InvalidArgument unless it is finite and > 0.
+  float learning_rate() const { return learning_rate_; }
+  void set_learning_rate(float learning_rate);
+
+  // Decoupled weight decay (AdamW with Adam), 0 for none. Throws InvalidArgument unless
+  // it is finite and >= 0. Applies to every parameter; with SparseUpdate::kLazy only the
+  // touched rows of a row-sparse parameter decay.
+  float weight_decay() const { return weight_decay_; }
+  void set_weight_decay(float weight_decay);
+
+  SparseUpdate sparse_update() const { return sparse_update_; }
+  void set_sparse_update(SparseUpdate mode) { sparse_update_ = mode; }
+
  protected:
+  explicit Optimizer(float learning_rate) : learning_rate_(learning_rate) {}
+
+  // Adds "weight_decay" and "embedding_update" to an optimizer's JSON.
+  nlohmann::json with_common_settings(nlohmann::json settings) const;
+
   // The per-parameter state suffixes, such as {"m", "v"} for Adam.
   virtual std::vector<std::string> slot_names() const = 0;
   // Updates one parameter. `slots` contains its state tensors in slot_names() order and
   // `step_number` is 1 on the first step.
   virtual void update(Parameter& param, std::span<OptimizerState> slots, std::int64_t step_number) = 0;
+  // Updates only the rows in param.grad_rows of a row-sparse parameter, leaving the state
+  // of other rows untouched.
+  virtual void update_rows(Parameter& param, std::span<OptimizerState> slots, std::int64_t step_number) = 0;
+
+  float learning_rate_;
 
  private:
   void check_matches(const std::vector<Parameter>& params) const;
 
   std::vector<OptimizerState> state_;
+  std::vector<std::string> slot_names_;  // slot_names(), kept so that step() allocates nothing
+  float weight_decay_ = 0.0f;
+  SparseUpdate sparse_update_ = SparseUpdate::kLazy;
 };
 
 // Stochastic gradient descent with optional (Nesterov) momentum, Keras defaults
@@ -71,9 +109,9 @@ class Sgd : public Optimizer {
  protected:
   std::vector<std::string> slot_names() const override;
   void update(Parameter& param, std::span<OptimizerState> slots, std::int64_t step_number) override;
+  void update_rows(Parameter& param, std::span<OptimizerState> slots, std::int64_t step_number) override;
 
  private:
-  float learning_rate_;
   float momentum_;
   bool nesterov_;
 };
@@ -92,9 +130,11 @@ class Adam : public Optimizer {
  protected:
   std::vector<std::string> slot_names() const override;
   void update(Parameter& param, std::span<OptimizerState> slots, std::int64_t step_number) override;
+  void update_rows(Parameter& param, std::span<OptimizerState> slots, std::int64_t step_number) override;
 
  private:
-  float learning_rate_;
+  float corrected_rate(std::int64_t step_number) const;
+
   float beta_1_;
   float beta_2_;
   float epsilon_;
@@ -102,5 +142,8 @@ class Adam : public Optimizer {
 
 std::unique_ptr<Optimizer> make_sgd(float lr, float momentum, bool nesterov);
 std::unique_ptr<Optimizer> make_adam(float lr, float beta_1, float beta_2, float epsilon);
+
+// Returns "lazy" or "dense".
+std::string_view sparse_update_name(SparseUpdate mode);
 
 }  // namespace maas::nn

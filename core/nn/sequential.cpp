@@ -5,10 +5,15 @@
 
 #include "core/common/error.h"
 #include "core/nn/activation.h"
+#include "core/nn/conv1d.h"
 #include "core/nn/dense.h"
 #include "core/nn/dropout.h"
 #include "core/nn/embedding.h"
+#include "core/nn/layer_normalization.h"
+#include "core/nn/max_pooling.h"
 #include "core/nn/pooling.h"
+#include "core/nn/recurrent.h"
+#include "core/nn/transformer_encoder.h"
 
 namespace maas::nn {
 namespace {
@@ -56,11 +61,130 @@ void reject_unknown_keys(const json& object, const std::set<std::string>& allowe
 }
 
 // Shape of the data flowing between layers: rank 3 [batch, seq, features] after the
-// embedding, rank 2 [batch, features] after pooling.
+// embedding and sequence layers, rank 2 [batch, features] after pooling. `aligned` is false
+// once a layer changes the number of positions, so that position t no longer matches ids[:, t].
 struct FlowShape {
   int rank = 0;
   std::int64_t features = 0;
+  bool aligned = true;
 };
+
+std::string read_optional_string(const json& object, const std::string& key, const std::string& path,
+                                 const std::string& fallback) {
+  const auto found = object.find(key);
+  if (found == object.end()) {
+    return fallback;
+  }
+  if (!found->is_string()) {
+    throw InvalidArgument(path + "." + key + ": invalid value " + found->dump() + ": expected a string");
+  }
+  return found->get<std::string>();
+}
+
+bool read_optional_bool(const json& object, const std::string& key, const std::string& path, bool fallback) {
+  const auto found = object.find(key);
+  if (found == object.end()) {
+    return fallback;
+  }
+  if (!found->is_boolean()) {
+    throw InvalidArgument(path + "." + key + ": invalid value " + found->dump() + ": expected true or false");
+  }
+  return found->get<bool>();
+}
+
+void require_sequence(const FlowShape& flow, const std::string& path, std::string_view type) {
+  if (flow.rank != 3) {
+    throw InvalidArgument(path + ": " + std::string(type) +
+                          " needs a [batch, seq, features] input, but the previous layer gives [batch, features]; "
+                          "move it before the pooling layer");
+  }
+}
+
+// Layer types that take a sequence and keep or pool it, added after the seed layers.
+std::unique_ptr<Layer> parse_sequence_layer(const json& entry, const std::string& type, const std::string& path,
+                                            FlowShape& flow) {
+  if (type == "global_max_pooling1d") {
+    reject_unknown_keys(entry, {"type", "mask"}, path);
+    const bool mask = read_optional_bool(entry, "mask", path, true);
+    require_sequence(flow, path, type);
+    if (mask && !flow.aligned) {
+      throw InvalidArgument(path + ".mask: invalid value true: an earlier layer changes the sequence length "
+                            "(such as conv1d with padding valid), so positions no longer match the ids; "
+                            "set mask: false or use padding: same");
+    }
+    flow.rank = 2;
+    return std::make_unique<GlobalMaxPooling1D>(mask);
+  }
+  if (type == "conv1d") {
+    reject_unknown_keys(entry, {"type", "filters", "kernel_size", "activation", "padding"}, path);
+    const std::int64_t filters = read_positive_integer(entry, "filters", path);
+    const std::int64_t kernel_size = read_positive_integer(entry, "kernel_size", path);
+    const Activation activation =
+        parse_activation(read_optional_string(entry, "activation", path, "linear"), path + ".activation");
+    if (activation == Activation::kSoftmax) {
+      throw InvalidArgument(path + ".activation: invalid value \"softmax\": expected linear, relu, tanh or sigmoid");
+    }
+    const ConvPadding padding =
+        parse_conv_padding(read_optional_string(entry, "padding", path, "same"), path + ".padding");
+    require_sequence(flow, path, type);
+    auto layer = std::make_unique<Conv1D>(flow.features, filters, kernel_size, activation, padding);
+    flow.features = filters;
+    flow.aligned = flow.aligned && (padding == ConvPadding::kSame || kernel_size == 1);
+    return layer;
+  }
+  if (type == "lstm" || type == "gru") {
+    reject_unknown_keys(entry, {"type", "units", "bidirectional", "return_sequences"}, path);
+    const std::int64_t units = read_positive_integer(entry, "units", path);
+    const bool bidirectional = read_optional_bool(entry, "bidirectional", path, false);
+    const bool return_sequences = read_optional_bool(entry, "return_sequences", path, false);
+    require_sequence(flow, path, type);
+    auto layer = std::make_unique<Recurrent>(type == "lstm" ? RecurrentCell::kLstm : RecurrentCell::kGru,
+                                             flow.features, units, bidirectional, return_sequences);
+    flow.features = layer->output_features();
+    if (!return_sequences) {
+      flow.rank = 2;
+    }
+    return layer;
+  }
+  if (type == "transformer_encoder") {
+    reject_unknown_keys(entry, {"type", "num_heads", "ff_dim", "mask", "epsilon"}, path);
+    const std::int64_t num_heads = read_positive_integer(entry, "num_heads", path);
+    const std::int64_t ff_dim = read_positive_integer(entry, "ff_dim", path);
+    const bool mask = read_optional_bool(entry, "mask", path, true);
+    double epsilon = 1e-3;
+    if (const auto found = entry.find("epsilon"); found != entry.end()) {
+      if (!found->is_number() || !(found->get<double>() > 0.0)) {
+        throw InvalidArgument(path + ".epsilon: invalid value " + found->dump() + ": expected a number > 0");
+      }
+      epsilon = found->get<double>();
+    }
+    require_sequence(flow, path, type);
+    if (flow.features % num_heads != 0) {
+      throw InvalidArgument(path + ".num_heads: invalid value " + std::to_string(num_heads) + ": the " +
+                            std::to_string(flow.features) +
+                            " input features must split evenly across the heads; choose a divisor of " +
+                            std::to_string(flow.features));
+    }
+    if (mask && !flow.aligned) {
+      throw InvalidArgument(path + ".mask: invalid value true: an earlier layer changes the sequence length "
+                            "(such as conv1d with padding valid), so positions no longer match the ids; "
+                            "set mask: false or use padding: same");
+    }
+    return std::make_unique<TransformerEncoder>(flow.features, num_heads, ff_dim, mask, epsilon);
+  }
+  if (type == "layer_normalization") {
+    reject_unknown_keys(entry, {"type", "epsilon"}, path);
+    double epsilon = 1e-3;
+    if (const auto found = entry.find("epsilon"); found != entry.end()) {
+      if (!found->is_number() || !(found->get<double>() > 0.0)) {
+        throw InvalidArgument(path + ".epsilon: invalid value " + found->dump() + ": expected a number > 0");
+      }
+      epsilon = found->get<double>();
+    }
+    return std::make_unique<LayerNormalization>(flow.features, epsilon);
+  }
+  return nullptr;
+}
 
 std::unique_ptr<Layer> parse_layer(const json& entry, const std::string& path, std::size_t index,
                                    FlowShape& flow) {
@@ -101,6 +225,11 @@ std::unique_ptr<Layer> parse_layer(const json& entry, const std::string& path, s
       throw InvalidArgument(path + ": global_average_pooling1d needs a [batch, seq, features] input, but the "
                             "previous layer gives [batch, features]; remove the extra pooling layer");
     }
+    if (mask && !flow.aligned) {
+      throw InvalidArgument(path + ".mask: invalid value true: an earlier layer changes the sequence length "
+                            "(such as conv1d with padding valid), so positions no longer match the ids; "
+                            "set mask: false or use padding: same");
+    }
     flow.rank = 2;
     return std::make_unique<GlobalAveragePooling1D>(mask);
   }
@@ -116,7 +245,8 @@ std::unique_ptr<Layer> parse_layer(const json& entry, const std::string& path, s
     }
     if (flow.rank != 2) {
       throw InvalidArgument(path + ": dense needs a [batch, features] input, but the previous layer gives "
-                            "[batch, seq, features]; add a global_average_pooling1d layer before it");
+                            "[batch, seq, features]; add a global_average_pooling1d layer (or global_max_pooling1d) "
+                          "before it");
     }
     auto layer = std::make_unique<Dense>(flow.features, units, activation);
     flow.features = units;
@@ -130,8 +260,12 @@ std::unique_ptr<Layer> parse_layer(const json& entry, const std::string& path, s
     }
     return std::make_unique<Dropout>(rate.get<double>());
   }
+  if (auto layer = parse_sequence_layer(entry, type, path, flow)) {
+    return layer;
+  }
   throw InvalidArgument(path + ".type: unknown layer type \"" + type +
-                        "\"; expected embedding, global_average_pooling1d, dense or dropout");
+                        "\"; expected embedding, global_average_pooling1d, global_max_pooling1d, conv1d, "
+                        "lstm, gru, transformer_encoder, layer_normalization, dense or dropout");
 }
 
 }  // namespace
@@ -162,6 +296,12 @@ Sequential Sequential::from_json(const json& architecture) {
                           std::string(model.layers_.back()->type()) +
                           "\": expected \"dense\", the layer that produces the class scores");
   }
+  // Padding never reaches the output when a masked pooling layer follows the embedding,
+  // so the embedding may skip padding positions.
+  auto* pooling = model.layers_.size() > 1 ? dynamic_cast<GlobalAveragePooling1D*>(model.layers_[1].get()) : nullptr;
+  model.masks_padding_ = pooling != nullptr && pooling->mask();
+  static_cast<Embedding&>(*model.layers_.front()).set_skip_padding(model.masks_padding_);
+
   model.outputs_ = static_cast<int>(last->units());
   if (last->activation() == Activation::kSigmoid || last->activation() == Activation::kSoftmax) {
     last->set_activation_deferred(true);
@@ -182,6 +322,7 @@ Sequential::Sequential(const Sequential& other)
     : first_parameter_(other.first_parameter_),
       params_(other.params_),
       outputs_(other.outputs_),
+      masks_padding_(other.masks_padding_),
       output_activation_(other.output_activation_),
       dropout_rng_(other.dropout_rng_) {
   for (const auto& layer : other.layers_) {
@@ -204,7 +345,7 @@ void Sequential::add_layer(std::unique_ptr<Layer> layer) {
   layer->set_path(path);
   first_parameter_.push_back(params_.size());
   for (const ParameterSpec& spec : layer->parameter_specs()) {
-    params_.push_back({path + "." + spec.name, Tensor(spec.shape), Tensor(spec.shape)});
+    params_.push_back({path + "." + spec.name, Tensor(spec.shape), Tensor(spec.shape), spec.sparse_rows});
   }
   layers_.push_back(std::move(layer));
 }

@@ -76,6 +76,15 @@ class Sequential {
 
   // Reseeds the generator behind dropout masks. It starts from seed 0.
   void set_seed(std::uint64_t seed) { dropout_rng_.seed(seed); }
+  // The dropout generator's full state as text, for checkpoints; see Rng::state().
+  std::string dropout_rng_state() const { return dropout_rng_.state(); }
+  // Restores a state from dropout_rng_state(). Throws InvalidArgument on malformed text.
+  void set_dropout_rng_state(std::string_view state) { dropout_rng_.set_state(state); }
+
+  // True when padding positions (id 0) cannot change the output, because a masked
+  // global_average_pooling1d follows the embedding. Cutting columns that are padding in
+  // every row of a batch then leaves the logits and gradients bit for bit unchanged.
+  bool masks_padding() const { return masks_padding_; }
 
   std::size_t layer_count() const { return layers_.size(); }
   const Layer& layer(std::size_t index) const { return *layers_.at(index); }
@@ -93,6 +102,7 @@ class Sequential {
   std::vector<std::size_t> first_parameter_;  // Per layer: index of its first parameter.
   std::vector<Parameter> params_;
   int outputs_ = 0;
+  bool masks_padding_ = false;
   std::string output_activation_ = "linear";
   Rng dropout_rng_;
   bool forward_done_ = false;

@@ -1,122 +1,337 @@
 #include "core/serve/server.h"
 
-#include <httplib.h>
+#include <sys/socket.h>
 
-#include <chrono>
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <regex>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "core/common/error.h"
-#include "core/serve/predict_request.h"
+#include "core/serve/handlers.h"
+#include "core/serve/http_framing.h"
+#include "core/serve/listen_address.h"
+#include "core/serve/openapi.h"
+#include "core/serve/routes.h"
+#include "core/serve/worker_pool.h"
+
+// The playground page comes from another part of the project; until it exists, GET / serves a
+// short page that points to the API document.
+#if __has_include("core/serve/playground.h")
+#include "core/serve/playground.h"
+#define MAAS_HAS_PLAYGROUND 1
+#endif
 
 namespace maas::serve {
 
 namespace {
 
-constexpr const char* kJson = "application/json";
-
-void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  // Error messages can quote invalid UTF-8 from the request; replace it so the body stays valid JSON.
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJson);
+std::string_view home_page() {
+#ifdef MAAS_HAS_PLAYGROUND
+  return playground_html();
+#else
+  // TODO: serve playground_html() from core/serve/playground.h once that file is written.
+  return "<!doctype html><title>maas</title><p>maas is serving. The routes are in <a "
+         "href=\"/openapi.json\">/openapi.json</a>.</p>\n";
+#endif
 }
 
-void send_error(httplib::Response& res, int status, const std::string& message) {
-  send_json(res, status, {{"error", message}});
+constexpr std::size_t kMaxRequestIdBytes = 128;
+// A worker keeps a body buffer up to this size between requests; a larger one is freed, so a few
+// big requests do not pin megabytes in every thread.
+constexpr std::size_t kKeptBodyCapacity = 64u << 10;
+constexpr std::size_t kMaxDrainedBytes = 1u << 20;
+// Worker threads kept alive while idle, and how long an idle thread above them waits for a
+// connection before it exits.
+constexpr std::size_t kMinWorkerThreads = 4;
+constexpr std::chrono::seconds kWorkerIdleTimeout{30};
+
+// Reads httplib::Server's protected listening socket, which 0.11 offers no accessor for.
+struct ListenSocketAccess : httplib::Server {
+  static int socket_of(const httplib::Server& server) {
+    return (server.*(&ListenSocketAccess::svr_sock_)).load();
+  }
+};
+
+// Returns the route methods whose pattern matches `path`, like "POST", or an empty string.
+std::string allowed_methods(const std::string& path) {
+  std::string allowed;
+  for (const Route& route : routes()) {
+    if (allowed.find(route.method) != std::string::npos) continue;
+    if (std::regex_match(path, std::regex(std::string(route.pattern)))) {
+      if (!allowed.empty()) allowed += ", ";
+      allowed += route.method;
+    }
+  }
+  return allowed;
 }
 
-std::int64_t version_from(const httplib::Match& match, std::size_t group) {
-  if (match.size() <= group || !match[group].matched) return 0;
-  const std::string text = match[group].str();
-  if (text.size() > 18) return -1;
-  return std::stoll(text);
+// A client's X-Request-Id is reused when it is short and printable, so it can be logged safely.
+bool usable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdBytes) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 127 && c != '"' && c != '\\'; });
 }
 
-nlohmann::json version_status(const ModelVersion& version) {
-  return {{"version", std::to_string(version.version)},
-          {"state", "AVAILABLE"},
-          {"status", {{"error_code", "OK"}, {"error_message", ""}}}};
+// Starts the trace of a request; safe to call more than once per request.
+RequestTrace& begin_trace(const httplib::Request& req, std::atomic<std::uint64_t>& counter) {
+  RequestTrace& trace = current_trace();
+  if (trace.active) return trace;
+  trace.active = true;
+  trace.start = std::chrono::steady_clock::now();
+  trace.model.clear();
+  trace.version.clear();
+  trace.batch_rows = 0;
+  const std::string& client_id = req.get_header_value("X-Request-Id");
+  if (usable_request_id(client_id)) {
+    trace.request_id = client_id;
+  } else {
+    trace.request_id.clear();
+    fmt::format_to(std::back_inserter(trace.request_id), "{:016x}", counter.fetch_add(1, std::memory_order_relaxed));
+  }
+  return trace;
 }
 
 }  // namespace
 
+std::shared_ptr<ModelRepository> make_repository(const std::filesystem::path& dir, const ModelConfig& defaults,
+                                                 const std::shared_ptr<Metrics>& metrics) {
+  return std::make_shared<ModelRepository>(
+      dir, defaults, [metrics](const std::string& model, std::int64_t, bool ok) { metrics->record_load(model, ok); },
+      [metrics](const LoadedVersion& version, std::size_t rows) {
+        metrics->record_batch(version.model, version.version_text, rows);
+      });
+}
+
 struct Server::Impl {
-  Impl(ServerOptions server_options, ModelRegistry models)
-      : options(std::move(server_options)), registry(std::move(models)) {}
-
   ServerOptions options;
-  ModelRegistry registry;
-  httplib::Server http;
+  std::shared_ptr<ModelRepository> repository;
+  std::shared_ptr<Metrics> metrics;
+  HandlerContext context;
+  std::unique_ptr<httplib::Server> http;
+  std::atomic<std::uint64_t> request_counter{1};
+  // JSON access lines go to their own logger without spdlog's prefix, so each line is one JSON object.
+  std::shared_ptr<spdlog::logger> json_access_log;
 
-  // Finds the model and version named in the URL, or writes the 404 and returns nullptr.
-  const ModelVersion* resolve(const httplib::Match& match, httplib::Response& res) const {
-    const std::string name = match[1].str();
-    const std::int64_t version = version_from(match, 2);
-    const ModelVersion* found = version < 0 ? nullptr : registry.find(name, version);
-    if (found != nullptr) return found;
-    if (registry.versions(name).empty()) {
-      send_error(res, 404, fmt::format("model '{}' not found; loaded models: {}", name,
-                                       fmt::join(registry.names(), ", ")));
-    } else {
-      send_error(res, 404, fmt::format("model '{}' has no version {}; loaded versions: {}", name, match[2].str(),
-                                       fmt::join([&] {
-                                         std::vector<std::int64_t> list;
-                                         for (const auto& v : registry.versions(name)) list.push_back(v.version);
-                                         return list;
-                                       }(), ", ")));
+  Impl(ServerOptions server_options, std::shared_ptr<ModelRepository> models, std::shared_ptr<Metrics> server_metrics)
+      : options(std::move(server_options)), repository(std::move(models)), metrics(std::move(server_metrics)) {
+    context.options = &options;
+    context.repository = repository.get();
+    context.metrics = metrics.get();
+    context.limits = RequestLimits{options.max_instances, options.max_text_bytes, options.max_ids_per_row};
+    http = make_http_server();
+    if (options.access_log == AccessLogFormat::kJson) {
+      json_access_log = std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+      json_access_log->set_pattern("%v");
     }
-    return nullptr;
   }
 
-  void handle_status(const httplib::Request& req, httplib::Response& res) const {
-    const ModelVersion* version = resolve(req.matches, res);
-    if (version == nullptr) return;
-    nlohmann::json statuses = nlohmann::json::array();
-    if (req.matches[2].matched) {
-      statuses.push_back(version_status(*version));
-    } else {
-      for (const ModelVersion& loaded : registry.versions(req.matches[1].str())) statuses.push_back(version_status(loaded));
+  std::unique_ptr<httplib::Server> make_http_server() const {
+    if (options.tls_cert.empty() != options.tls_key.empty()) {
+      throw InvalidArgument("TLS needs both --tls-cert and --tls-key; pass the certificate and its private key");
     }
-    send_json(res, 200, {{"model_version_status", statuses}});
+    if (options.tls_cert.empty()) return std::make_unique<httplib::Server>();
+    for (const std::string& file : {options.tls_cert, options.tls_key}) {
+      if (!std::filesystem::is_regular_file(file)) {
+        throw IoError(fmt::format("TLS file '{}' not found; pass a PEM certificate and key", file));
+      }
+    }
+    auto server = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    if (!server->is_valid()) {
+      throw IoError(fmt::format("failed to load the TLS certificate '{}' with the key '{}'; both must be PEM and the "
+                                "key must match the certificate",
+                                options.tls_cert, options.tls_key));
+    }
+    return server;
   }
 
-  void handle_predict(const httplib::Request& req, httplib::Response& res) const {
-    const ModelVersion* version = resolve(req.matches, res);
-    if (version == nullptr) return;
-    std::vector<std::string> texts;
-    try {
-      texts = parse_predict_request(req.body, RequestLimits{options.max_instances, options.max_text_bytes});
-    } catch (const InvalidArgument& e) {
-      send_error(res, 400, e.what());
+  void dispatch(RouteHandler handler, const httplib::Request& req, httplib::Response& res) {
+    switch (handler) {
+      case RouteHandler::kPlayground:
+        res.set_content(std::string(home_page()), "text/html; charset=utf-8");
+        return;
+      case RouteHandler::kHealthz:
+        send_json(res, 200, std::string(R"({"status":"ok"})"));
+        return;
+      case RouteHandler::kMetrics: {
+        const auto snapshot = repository->snapshot();
+        std::map<std::string, std::size_t> loaded;
+        for (const auto& [name, model] : snapshot->models) loaded[name] = model.versions.size();
+        metrics->set_loaded_versions(loaded);
+        res.set_content(metrics->render(), "text/plain; version=0.0.4; charset=utf-8");
+        return;
+      }
+      case RouteHandler::kOpenApi:
+        send_json(res, 200, std::string(openapi_document()));
+        return;
+      case RouteHandler::kListModels:
+        return handle_list_models(context, req, res);
+      case RouteHandler::kTfStatus:
+        return handle_tf_status(context, req, res);
+      case RouteHandler::kTfMetadata:
+        return handle_tf_metadata(context, req, res);
+      case RouteHandler::kTfPredict:
+        return handle_tf_predict(context, req, res);
+      case RouteHandler::kTfClassify:
+        return handle_tf_classify(context, req, res);
+      case RouteHandler::kV2Server:
+        return handle_v2_server(context, req, res);
+      case RouteHandler::kV2Live:
+        send_json(res, 200, std::string(R"({"live":true})"));
+        return;
+      case RouteHandler::kV2Ready:
+        return handle_v2_ready(context, req, res);
+      case RouteHandler::kV2ModelMetadata:
+        return handle_v2_model_metadata(context, req, res);
+      case RouteHandler::kV2ModelReady:
+        return handle_v2_model_ready(context, req, res);
+      case RouteHandler::kV2Infer:
+        return handle_v2_infer(context, req, res);
+    }
+  }
+
+  bool is_public(const httplib::Request& req) const {
+    for (const Route& route : routes()) {
+      if (route.public_route && route.method == req.method && route.path == req.path) return true;
+    }
+    return false;
+  }
+
+  // Checks the body framing and authenticates before the body is read, so neither an ambiguous or
+  // oversized Content-Length nor a client without a key makes the server read a body.
+  httplib::Server::HandlerResponse before_routing(const httplib::Request& req, httplib::Response& res) {
+    const RequestTrace& trace = begin_trace(req, request_counter);
+    res.set_header("X-Request-Id", trace.request_id);
+    if (const std::optional<HttpError> error = check_body_framing(req, options.max_body_bytes)) {
+      // The body stays unread, so the connection cannot carry another request.
+      res.set_header("Connection", "close");
+      send_error(res, error->status, error->message);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!options.api_keys.enabled() || is_public(req)) return httplib::Server::HandlerResponse::Unhandled;
+    if (options.api_keys.accepts(req.get_header_value("Authorization"))) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    // An unread body would be parsed as the next request, so the connection closes after the 401.
+    const std::string length = req.get_header_value("Content-Length");
+    if (req.has_header("Transfer-Encoding") || (!length.empty() && length.find_first_not_of('0') != std::string::npos)) {
+      res.set_header("Connection", "close");
+    }
+    res.set_header("WWW-Authenticate", R"(Bearer realm="maas")");
+    send_error(res, 401, "missing or invalid API key; send the header 'Authorization: Bearer KEY'");
+    return httplib::Server::HandlerResponse::Handled;
+  }
+
+  void log_access(const httplib::Request& req, const httplib::Response& res) {
+    RequestTrace& trace = begin_trace(req, request_counter);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - trace.start).count();
+    metrics->record_request(trace.model, trace.version, res.status, seconds);
+    if (options.access_log == AccessLogFormat::kText) {
+      spdlog::info("{} {} {} {:.0f}us model={} version={} batch={} id={}", req.method, req.path, res.status,
+                   seconds * 1e6, trace.model.empty() ? "-" : trace.model, trace.version.empty() ? "-" : trace.version,
+                   trace.batch_rows, trace.request_id);
+    } else if (options.access_log == AccessLogFormat::kJson) {
+      json_access_log->info("{}", nlohmann::json{{"time", fmt::format("{:%FT%TZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())))},
+                                                 {"method", req.method},
+                                        {"path", req.path},
+                                        {"status", res.status},
+                                        {"latency_us", static_cast<long long>(seconds * 1e6)},
+                                        {"model", trace.model},
+                                        {"version", trace.version},
+                                        {"batch", trace.batch_rows},
+                                        {"request_id", trace.request_id}}
+                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    trace.active = false;
+  }
+
+  // Reads the body into request_body(), stopping at max_body_bytes, then runs the handler.
+  void read_body_and_dispatch(RouteHandler handler, const httplib::Request& req, httplib::Response& res,
+                              const httplib::ContentReader& reader) {
+    std::string& body = request_body();
+    if (body.capacity() > kKeptBodyCapacity) std::string().swap(body);
+    body.clear();
+    // An oversized body is read on and dropped, up to kMaxDrainedBytes, so the client, which is
+    // usually still sending, receives the 413 instead of a reset connection.
+    bool too_large = false;
+    std::size_t drained = 0;
+    const bool read = reader([&](const char* data, std::size_t length) {
+      if (!too_large && body.size() + length <= options.max_body_bytes) {
+        body.append(data, length);
+        return true;
+      }
+      too_large = true;
+      drained += length;
+      return drained <= kMaxDrainedBytes;
+    });
+    // httplib refuses to read a body whose Content-Length is over the limit, so the receiver never runs.
+    if (!read && req.has_header("Content-Length") &&
+        std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > options.max_body_bytes) {
+      too_large = true;
+    }
+    if (too_large) {
+      // Unless the whole body was drained, the rest is still unread and the connection cannot be reused.
+      if (!read) res.set_header("Connection", "close");
+      send_error(res, 413, fmt::format("request body too large; the limit is {} bytes (--max-body-bytes)",
+                                       options.max_body_bytes));
       return;
     }
-    const infer::Probabilities probabilities = version->predictor->predict(texts);
-    send_json(res, 200, {{"predictions", probabilities}});
+    if (!read) {
+      res.set_header("Connection", "close");
+      send_error(res, 400, "failed to read the request body; check its Content-Length or chunked encoding");
+      return;
+    }
+    dispatch(handler, req, res);
   }
 
   void install_routes() {
-    http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, {{"status", "ok"}}); });
-    const std::string model = R"(/v1/models/([A-Za-z0-9_][A-Za-z0-9._-]*)(?:/versions/([0-9]+))?)";
-    http.Get(model, [this](const httplib::Request& req, httplib::Response& res) { handle_status(req, res); });
-    http.Post(model + ":predict",
-              [this](const httplib::Request& req, httplib::Response& res) { handle_predict(req, res); });
+    for (const Route& route : routes()) {
+      const RouteHandler handler = route.handler;
+      if (route.method == "GET") {
+        http->Get(std::string(route.pattern),
+                  [this, handler](const httplib::Request& req, httplib::Response& res) { dispatch(handler, req, res); });
+      } else {
+        http->Post(std::string(route.pattern), [this, handler](const httplib::Request& req, httplib::Response& res,
+                                                               const httplib::ContentReader& reader) {
+          read_body_and_dispatch(handler, req, res, reader);
+        });
+      }
+    }
+    http->set_pre_routing_handler(
+        [this](const httplib::Request& req, httplib::Response& res) { return before_routing(req, res); });
 
     // Routes that matched nothing and limits enforced by httplib (413) reach here with an empty body.
-    http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+    http->set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      const RequestTrace& trace = begin_trace(req, request_counter);
+      res.set_header("X-Request-Id", trace.request_id);
       if (res.status == 404) {
-        send_error(res, 404, fmt::format("no route for {} {}; see /v1/models/NAME and /v1/models/NAME:predict",
-                                         req.method, req.path));
+        const std::string allowed = allowed_methods(req.path);
+        if (!allowed.empty()) {
+          res.set_header("Allow", allowed);
+          send_error(res, 405, fmt::format("method {} is not allowed for {}; use {}", req.method, req.path, allowed));
+        } else {
+          send_error(res, 404, fmt::format("no route for {} {}; see /openapi.json for the routes", req.method,
+                                           req.path));
+        }
       } else if (res.status == 413) {
-        send_error(res, 413, "request body too large");
+        send_error(res, 413, fmt::format("request body too large; the limit is {} bytes (--max-body-bytes)",
+                                         options.max_body_bytes));
       } else {
-        send_error(res, res.status, fmt::format("request failed with HTTP status {}", res.status));
+        const HttpError error = describe_parse_error(req, res.status);
+        send_error(res, error.status, error.message);
       }
       return httplib::Server::HandlerResponse::Handled;
     }));
-    http.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+    http->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
       std::string message = "unknown error";
       try {
         std::rethrow_exception(error);
@@ -124,36 +339,33 @@ struct Server::Impl {
         message = e.what();
       } catch (...) {
       }
-      spdlog::error("{} {} failed: {}", req.method, req.path, message);
-      send_error(res, 500, fmt::format("internal error: {}", message));
+      send_error(res, 500, fmt::format("internal error in {} {}: {}", req.method, req.path, message));
     });
-    http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      if (res.status >= 400) {
-        spdlog::warn("{} {} -> {}: {}", req.method, req.path, res.status, res.body);
-      } else {
-        spdlog::debug("{} {} -> {}", req.method, req.path, res.status);
-      }
-    });
+    http->set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_access(req, res); });
   }
 
   void apply_limits() {
-    http.set_payload_max_length(options.max_body_bytes);
+    http->set_payload_max_length(options.max_body_bytes);
     // Without TCP_NODELAY each small response waits for the client's delayed ACK (about 40 ms).
-    http.set_tcp_nodelay(true);
-    http.set_keep_alive_max_count(options.keep_alive_max_requests);
-    http.set_keep_alive_timeout(options.keep_alive_timeout_seconds);
-    http.set_read_timeout(options.read_timeout_seconds, 0);
-    http.set_write_timeout(options.write_timeout_seconds, 0);
-    const int threads = options.threads;
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    http->set_tcp_nodelay(true);
+    http->set_keep_alive_max_count(options.keep_alive_max_requests);
+    http->set_keep_alive_timeout(options.keep_alive_timeout_seconds);
+    http->set_read_timeout(options.read_timeout_seconds, 0);
+    http->set_write_timeout(options.write_timeout_seconds, 0);
+    http->set_socket_options(set_listen_socket_options);
+    const auto threads = static_cast<std::size_t>(options.threads);
+    http->new_task_queue = [threads] {
+      return new WorkerPool(std::min(threads, kMinWorkerThreads), threads, kWorkerIdleTimeout);
+    };
   }
 };
 
-Server::Server(ServerOptions options, ModelRegistry registry)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(registry))) {
-  if (impl_->options.threads < 1) {
-    throw InvalidArgument(fmt::format("server threads must be at least 1, got {}", impl_->options.threads));
+Server::Server(ServerOptions options, std::shared_ptr<ModelRepository> repository, std::shared_ptr<Metrics> metrics) {
+  if (options.threads < 1) {
+    throw InvalidArgument(fmt::format("server threads must be at least 1, got {}", options.threads));
   }
+  if (!repository || !metrics) throw InvalidArgument("Server needs a repository and metrics, got nullptr");
+  impl_ = std::make_unique<Impl>(std::move(options), std::move(repository), std::move(metrics));
   impl_->apply_limits();
   impl_->install_routes();
 }
@@ -162,21 +374,29 @@ Server::~Server() = default;
 
 int Server::bind() {
   const ServerOptions& options = impl_->options;
+  check_listen_host(options.host);
   int port = options.port;
   if (port == 0) {
-    port = impl_->http.bind_to_any_port(options.host);
-  } else if (!impl_->http.bind_to_port(options.host, port)) {
+    port = impl_->http->bind_to_any_port(options.host);
+  } else if (!impl_->http->bind_to_port(options.host, port)) {
     port = -1;
   }
   if (port < 0) {
-    throw IoError(fmt::format("failed to listen on {}:{}; is the port in use? choose another with --port",
-                              options.host, options.port));
+    const std::string reason = probe_bind_failure(options.host, options.port);
+    throw IoError(fmt::format("failed to listen on {}: {}; choose another --port or --host",
+                              format_address(options.host, options.port),
+                              reason.empty() ? "the bind failed" : reason));
+  }
+  // Linux applies a new backlog when listen() is called again on a listening socket.
+  if (::listen(ListenSocketAccess::socket_of(*impl_->http), kListenBacklog) != 0) {
+    spdlog::warn("could not enlarge the accept queue of port {} to {}: {}", port, kListenBacklog,
+                 std::strerror(errno));
   }
   return port;
 }
 
-bool Server::run() { return impl_->http.listen_after_bind(); }
+bool Server::run() { return impl_->http->listen_after_bind(); }
 
-void Server::stop() { impl_->http.stop(); }
+void Server::stop() { impl_->http->stop(); }
 
 }  // namespace maas::serve

@@ -11,17 +11,17 @@
 namespace maas {
 namespace {
 
-std::int64_t checked_numel(const std::vector<std::int64_t>& shape) {
+std::int64_t checked_numel(std::span<const std::int64_t> shape) {
   std::int64_t count = 1;
   for (std::size_t i = 0; i < shape.size(); ++i) {
     const std::int64_t size = shape[i];
     if (size < 0) {
-      throw InvalidArgument("invalid tensor shape " + shape_to_string(shape) + ": dimension " +
+      throw InvalidArgument("invalid tensor shape " + shape_to_string({shape.begin(), shape.end()}) + ": dimension " +
                             std::to_string(i) + " is " + std::to_string(size) +
                             ", expected a size >= 0");
     }
     if (size != 0 && count > std::numeric_limits<std::int64_t>::max() / 8 / size) {
-      throw InvalidArgument("invalid tensor shape " + shape_to_string(shape) +
+      throw InvalidArgument("invalid tensor shape " + shape_to_string({shape.begin(), shape.end()}) +
                             ": the element count overflows 64-bit byte sizes; use smaller dimensions");
     }
     count *= size;
@@ -87,7 +87,7 @@ Tensor& Tensor::operator=(const Tensor& other) {
   if (this == &other) {
     return *this;
   }
-  resize(other.shape_, other.dtype_);
+  resize(std::span<const std::int64_t>(other.shape_), other.dtype_);
   if (numel_ > 0) {
     std::memcpy(storage_.get(), other.storage_.get(),
                 static_cast<std::size_t>(numel_) * dtype_size(dtype_));
@@ -132,9 +132,23 @@ std::int64_t Tensor::dim(int axis) const {
   return shape_[static_cast<std::size_t>(resolved)];
 }
 
-void Tensor::resize(std::vector<std::int64_t> shape) { resize(std::move(shape), dtype_); }
+void Tensor::resize(const std::vector<std::int64_t>& shape) { resize(std::span<const std::int64_t>(shape), dtype_); }
 
-void Tensor::resize(std::vector<std::int64_t> shape, DType dtype) {
+void Tensor::resize(std::initializer_list<std::int64_t> shape) {
+  resize(std::span<const std::int64_t>(shape.begin(), shape.size()), dtype_);
+}
+
+void Tensor::resize(std::span<const std::int64_t> shape) { resize(shape, dtype_); }
+
+void Tensor::resize(const std::vector<std::int64_t>& shape, DType dtype) {
+  resize(std::span<const std::int64_t>(shape), dtype);
+}
+
+void Tensor::resize(std::initializer_list<std::int64_t> shape, DType dtype) {
+  resize(std::span<const std::int64_t>(shape.begin(), shape.size()), dtype);
+}
+
+void Tensor::resize(std::span<const std::int64_t> shape, DType dtype) {
   const std::int64_t count = checked_numel(shape);
   const std::size_t bytes = static_cast<std::size_t>(count) * dtype_size(dtype);
   if (bytes > capacity_bytes_) {
@@ -147,7 +161,10 @@ void Tensor::resize(std::vector<std::int64_t> shape, DType dtype) {
     storage_.reset(memory);
     capacity_bytes_ = capacity;
   }
-  shape_ = std::move(shape);
+  // assign() keeps the vector's capacity, so a shape of a rank seen before allocates nothing.
+  if (shape.data() != shape_.data()) {
+    shape_.assign(shape.begin(), shape.end());
+  }
   dtype_ = dtype;
   numel_ = count;
 }

@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,9 +88,15 @@ class Tensor {
   // Changes the shape and keeps the dtype. The storage is reused when it is large enough,
   // so a loop that resizes to the same shapes allocates new storage only on its first
   // pass. Element values are unspecified after a resize that reuses storage.
-  void resize(std::vector<std::int64_t> shape);
+  // The braced-list and span forms also reuse the shape vector, so once a tensor has
+  // held a shape of the same rank and size, they allocate nothing.
+  void resize(const std::vector<std::int64_t>& shape);
+  void resize(std::initializer_list<std::int64_t> shape);
+  void resize(std::span<const std::int64_t> shape);
   // Changes the shape and the dtype, with the same storage reuse as resize(shape).
-  void resize(std::vector<std::int64_t> shape, DType dtype);
+  void resize(const std::vector<std::int64_t>& shape, DType dtype);
+  void resize(std::initializer_list<std::int64_t> shape, DType dtype);
+  void resize(std::span<const std::int64_t> shape, DType dtype);
 
   // Sets every element. fill(float) needs a float32 tensor and fill(int32_t) an int32 one.
   void fill(float value);

@@ -89,6 +89,16 @@ nlohmann::ordered_json ClassificationReport::to_json() const {
   return j;
 }
 
+nlohmann::ordered_json ClassificationReport::summary_json() const {
+  nlohmann::ordered_json j;
+  j["examples"] = examples_;
+  j["loss"] = loss();
+  j["accuracy"] = accuracy();
+  j["macro_f1"] = macro_f1();
+  j["unknown_label_examples"] = unknown_examples();
+  return j;
+}
+
 std::string ClassificationReport::to_table() const {
   std::size_t width = 5;  // "label"
   for (const auto& label : labels_) width = std::max(width, label.size());

@@ -31,8 +31,12 @@ class ClassificationReport {
   double macro_f1() const;
   const std::vector<std::vector<std::int64_t>>& confusion() const { return confusion_; }  // [true][predicted]
   const std::map<std::string, std::int64_t>& unknown_labels() const { return unknown_; }
+  std::int64_t unknown_examples() const { return examples_ - loss_count_; }
 
   nlohmann::ordered_json to_json() const;
+  // Examples, loss, accuracy, macro-F1 and the count of unknown-label examples: a size that does
+  // not grow with the number of labels, unlike to_json() with its confusion matrix.
+  nlohmann::ordered_json summary_json() const;
   std::string to_table() const;  // human-readable report for terminals
 
  private:

@@ -29,13 +29,19 @@ text::PadOptions pad_options(const config::TokenizerConfig& config) {
 nlohmann::json build_architecture(const config::ModelConfig& model, int vocab_size, int classes,
                                   const std::string& config_source) {
   const auto where = [&](const config::LayerConfig& layer, std::size_t index) {
-    return fmt::format("{}:{}: model.layers[{}].{}", config_source, layer.line, index, layer.type);
+    // location names the --set argument when an override changed the layer.
+    const std::string location =
+        layer.location.empty() ? fmt::format("{}:{}", config_source, layer.line) : layer.location;
+    return fmt::format("{}: model.layers[{}].{}", location, index, layer.type);
   };
   if (model.layers.empty() || model.layers.front().type != "embedding") {
     throw ConfigError(fmt::format("{}: model.layers must start with an embedding layer, since the model reads token ids",
                                   config_source));
   }
   const bool binary = classes == 2;
+  // False once a conv1d with padding valid shortens the sequence, so that positions no longer
+  // line up with the ids that a pooling mask reads.
+  bool positions_match_ids = true;
   nlohmann::json layers = nlohmann::json::array();
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const config::LayerConfig& layer = model.layers[i];
@@ -49,15 +55,57 @@ nlohmann::json build_architecture(const config::ModelConfig& model, int vocab_si
       }
       layers.push_back({{"type", "embedding"}, {"input_dim", input_dim}, {"output_dim", layer.dim}});
     } else if (layer.type == "global_average_pooling1d") {
+      if (layer.mask && !positions_match_ids) {
+        throw ConfigError(fmt::format(
+            "{}.mask: a conv1d with padding valid before this layer shortens the sequence, so the padding mask "
+            "no longer lines up with the tokens; set mask: false or use padding: same",
+            where(layer, i)));
+      }
       layers.push_back({{"type", "global_average_pooling1d"}, {"mask", layer.mask}});
+    } else if (layer.type == "global_max_pooling1d") {
+      if (layer.mask && !positions_match_ids) {
+        throw ConfigError(fmt::format(
+            "{}.mask: a conv1d with padding valid before this layer shortens the sequence, so the padding mask "
+            "no longer lines up with the tokens; set mask: false or use padding: same",
+            where(layer, i)));
+      }
+      layers.push_back({{"type", "global_max_pooling1d"}, {"mask", layer.mask}});
+    } else if (layer.type == "conv1d") {
+      if (layer.padding == "valid" && layer.kernel_size > 1) positions_match_ids = false;
+      layers.push_back({{"type", "conv1d"},
+                        {"filters", layer.filters},
+                        {"kernel_size", layer.kernel_size},
+                        {"activation", layer.activation},
+                        {"padding", layer.padding}});
+    } else if (layer.type == "transformer_encoder") {
+      if (layer.mask && !positions_match_ids) {
+        throw ConfigError(fmt::format(
+            "{}.mask: a conv1d with padding valid before this layer shortens the sequence, so the padding mask "
+            "no longer lines up with the tokens; set mask: false or use padding: same",
+            where(layer, i)));
+      }
+      layers.push_back({{"type", "transformer_encoder"},
+                        {"num_heads", layer.num_heads},
+                        {"ff_dim", layer.ff_dim},
+                        {"mask", layer.mask},
+                        {"epsilon", layer.epsilon}});
+    } else if (layer.type == "lstm" || layer.type == "gru") {
+      layers.push_back({{"type", layer.type},
+                        {"units", layer.units.value_or(0)},
+                        {"bidirectional", layer.bidirectional},
+                        {"return_sequences", layer.return_sequences}});
+    } else if (layer.type == "layer_normalization") {
+      layers.push_back({{"type", "layer_normalization"}, {"epsilon", layer.epsilon}});
     } else if (layer.type == "dropout") {
       layers.push_back({{"type", "dropout"}, {"rate", layer.rate}});
     } else if (layer.type == "dense") {
       int units = layer.units.value_or(0);
       std::string activation = layer.activation;
       if (last) {
-        const int expected_units = binary ? 1 : classes;
-        const std::string expected_activation = binary ? "sigmoid" : "softmax";
+        // Two labels also train as a Keras-style 2-unit softmax when the config sets softmax.
+        const bool binary_softmax = binary && activation == "softmax" && (!layer.units || units == 2);
+        const int expected_units = binary && !binary_softmax ? 1 : classes;
+        const std::string expected_activation = binary && !binary_softmax ? "sigmoid" : "softmax";
         if (!layer.units) units = expected_units;
         if (activation == "auto") activation = expected_activation;
         if (units != expected_units || activation != expected_activation) {

@@ -4,10 +4,15 @@
 //
 //   RUN/config.yaml     the effective config (defaults, file and --set overrides resolved)
 //   RUN/metrics.jsonl   one JSON object per epoch
+//   RUN/checkpoint/     the latest checkpoint (see checkpoint.h), written every
+//                       training.checkpoint_every_steps steps and at the end of each epoch
+//   RUN/test_report.json  ClassificationReport::to_json() on data.test, when it is set
 //   RUN/model/          the model artifact (io::save_artifact)
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +20,8 @@
 #include "core/config/config.h"
 
 namespace maas::train {
+
+inline constexpr std::string_view kTestReportFile = "test_report.json";
 
 struct EpochMetrics {
   int epoch = 0;
@@ -33,15 +40,32 @@ struct TrainResult {
   std::filesystem::path run_dir;
   std::filesystem::path model_dir;
   std::vector<EpochMetrics> history;
-  std::optional<nlohmann::ordered_json> test;  // ClassificationReport::to_json() on data.test
+  // ClassificationReport::summary_json() on data.test, with "report": "test_report.json"; the
+  // manifest stores the same summary.
+  std::optional<nlohmann::ordered_json> test;
+  std::filesystem::path test_report;  // RUN/test_report.json, the full report; empty without data.test
+  // True when stop_requested ended the run early: a checkpoint was saved and no model written.
+  bool interrupted = false;
+  std::filesystem::path checkpoint;
+  bool stopped_early = false;     // early stopping ended the run before training.epochs
+  std::optional<int> best_epoch;  // the epoch whose weights were saved, with restore_best
 };
 
 struct TrainOptions {
   bool show_progress = true;
+  // Continue from RUN/checkpoint instead of starting afresh. The config must be the run's own
+  // RUN/config.yaml, so the data, model and seed match the interrupted run.
+  bool resume = false;
+  // Polled after every batch and at the end of each epoch. When it becomes true the trainer
+  // saves a checkpoint and returns with interrupted = true. May be null.
+  const std::atomic<bool>* stop_requested = nullptr;
 };
 
-// Runs the experiment. Deterministic for a given config (seed) and thread count.
-// Throws ConfigError, IoError or InvalidArgument with the file, line or key at fault.
+// Runs the experiment. Deterministic for a given config (seed) and thread count, and a resumed
+// run ends with the same weights, bit for bit, as one that never stopped.
+// Throws ConfigError, IoError or InvalidArgument with the file, line or key at fault, including
+// InvalidArgument when the loss or a weight stops being finite (no model is written then) and
+// when memory runs out.
 TrainResult train_experiment(const config::ExperimentConfig& config, const TrainOptions& options = {});
 
 }  // namespace maas::train

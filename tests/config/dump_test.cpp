@@ -45,12 +45,24 @@ training:
     beta_1: 0.9
     beta_2: 0.999
     epsilon: 1e-07
+    weight_decay: 0
+    global_clipnorm: null
+    embedding_update: lazy
   epochs: 5
   batch_size: 32
   seed: 1
   validation_split: 0
   shuffle: true
   threads: 0
+  lr_schedule:
+    name: constant
+    warmup_steps: 0
+    alpha: 0
+  class_weight: null
+  label_smoothing: 0
+  bucket_by_length: true
+  checkpoint_every_steps: 0
+  early_stopping: null
 output:
   dir: "/work/exp/configs/runs/text"
   name: "text"
@@ -86,8 +98,17 @@ ExperimentConfig make_tricky_config() {
   optimizer.learning_rate = 1.0 / 3.0;
   optimizer.momentum = 0.9;
   optimizer.nesterov = true;
+  optimizer.weight_decay = 0.004;
+  optimizer.global_clipnorm = 1.0 / 7.0;
+  optimizer.embedding_update = "dense";
   config.training.seed = 18446744073709551615ull;
   config.training.validation_split = 0.0;
+  config.training.lr_schedule = {"cosine", 250, 0.05};
+  config.training.class_weight = {"map", {{"null", 2.5}, {"a: b", 0.0}, {"日本", 1.0 / 3.0}}};
+  config.training.label_smoothing = 0.1;
+  config.training.bucket_by_length = false;
+  config.training.checkpoint_every_steps = 100;
+  config.training.early_stopping = EarlyStoppingConfig{"val_macro_f1", 4, 0.001, false};
   config.output.name = "日本語 run";
   return config;
 }
@@ -130,7 +151,8 @@ TEST(ToJson, HoldsSameValuesAsDump) {
   EXPECT_EQ(
       json["training"]["optimizer"],
       nlohmann::json::parse(
-          R"({"name": "adam", "learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7})"));
+          R"({"name": "adam", "learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7,
+          "weight_decay": 0.0, "global_clipnorm": null, "embedding_update": "lazy"})"));
   EXPECT_EQ(json["training"]["seed"], 1u);
   EXPECT_EQ(json["output"],
             nlohmann::json::parse(R"({"dir": "/work/exp/configs/runs/text", "name": "text"})"));
@@ -142,7 +164,8 @@ TEST(ToJson, SgdHasOnlySgdKeys) {
       to_json(parse_config(kMinimalYaml, kSource, {"training.optimizer.name=sgd"}));
   EXPECT_EQ(json["training"]["optimizer"],
             nlohmann::json::parse(
-                R"({"name": "sgd", "learning_rate": 0.01, "momentum": 0.0, "nesterov": false})"));
+                R"({"name": "sgd", "learning_rate": 0.01, "momentum": 0.0, "nesterov": false,
+          "weight_decay": 0.0, "global_clipnorm": null, "embedding_update": "lazy"})"));
 }
 
 TEST(ToJson, RoundTripsThroughParseAsYaml) {

@@ -150,7 +150,7 @@ TEST(OverridesErrors, EachNamesOverride) {
   const std::vector<OverrideErrorCase> cases = {
       {"bad value", "training.epochs=abc", "training.epochs: expected an integer >= 1, got abc"},
       {"negative value", "training.batch_size=-1",
-       "training.batch_size: expected an integer >= 1, got -1"},
+       "training.batch_size: expected an integer from 1 to 1048576, got -1"},
       {"float for integer", "training.epochs=2.5",
        "training.epochs: expected an integer >= 1, got the floating-point number 2.5; write a "
        "whole number without a decimal point or exponent"},
@@ -161,7 +161,8 @@ TEST(OverridesErrors, EachNamesOverride) {
        "model, training, output"},
       {"unknown nested key", "training.epoch=3",
        "training.epoch: unknown key 'epoch'; did you mean 'epochs'? Accepted: optimizer, epochs, "
-       "batch_size, seed, validation_split, shuffle, threads"},
+       "batch_size, seed, validation_split, shuffle, threads, lr_schedule, class_weight, "
+       "label_smoothing, bucket_by_length, checkpoint_every_steps, early_stopping"},
       {"key below a scalar", "training.epochs.max=3",
        "training.epochs: expected an integer >= 1, got a map"},
       {"layer index out of range", "model.layers.9.dense.units=3",
@@ -203,7 +204,7 @@ TEST(OverridesErrors, FileErrorsComeBeforeOverrideErrors) {
       "invalid config /work/exp/configs/text.yaml (3 errors):\n"
       "/work/exp/configs/text.yaml:12:12: training.shuffle: expected true or false, got maybe\n"
       "--set training.epochs=0: training.epochs: expected an integer >= 1, got 0\n"
-      "--set training.threads=x: training.threads: expected an integer >= 0, got x";
+      "--set training.threads=x: training.threads: expected an integer from 0 to 1024, got x";
   EXPECT_EQ(message, expected);
 }
 

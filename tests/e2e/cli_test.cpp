@@ -71,6 +71,24 @@ TEST_F(CliTest, TrainWritesRunFolder) {
   EXPECT_GT(summary_["test"]["accuracy"].get<double>(), 0.6);
 }
 
+TEST_F(CliTest, FullTestReportGoesToRunFolder) {
+  // The manifest keeps only the summary, because the confusion matrix grows with labels squared.
+  std::ifstream manifest_file(run_ + "/model/manifest.json");
+  const auto manifest = nlohmann::json::parse(manifest_file);
+  const auto& test = manifest["training"]["metrics"]["test"];
+  EXPECT_TRUE(test.contains("accuracy"));
+  EXPECT_EQ(test["report"], "test_report.json");
+  EXPECT_FALSE(test.contains("confusion_matrix"));
+  EXPECT_FALSE(test.contains("classes"));
+
+  std::ifstream report_file(run_ + "/test_report.json");
+  ASSERT_TRUE(report_file) << "missing " << run_ << "/test_report.json";
+  const auto report = nlohmann::json::parse(report_file);
+  EXPECT_EQ(report["confusion_matrix"]["labels"].size(), 6u);
+  EXPECT_EQ(report["accuracy"], test["accuracy"]);
+  EXPECT_EQ(summary_["test_report"], run_ + "/test_report.json");
+}
+
 TEST_F(CliTest, TrainingIsDeterministicForSeed) {
   const std::string again = workspace_->path() + "/again";
   const RunResult trained =
@@ -194,6 +212,103 @@ TEST_F(CliTest, ExportRefusesExistingVersion) {
   const RunResult clash = run_maas({"export", run_ + "/model", "--output", repository, "--version", "1"});
   EXPECT_EQ(clash.exit_code, 1);
   EXPECT_NE(clash.err.find("exists already"), std::string::npos) << clash.err;
+}
+
+// A small labelled CSV and a config that trains on it for one epoch, written into `dir`.
+fs::path write_tiny_experiment(const fs::path& dir, const std::string& extra_yaml = "") {
+  write_text(dir / "train.csv", "text,label\nhello there,greet\nhi friend,greet\nbye now,bye\nsee you,bye\n");
+  write_text(dir / "exp.yaml",
+             "data: {train: train.csv}\n"
+             "model: {layers: [{embedding: {dim: 4}}, {global_average_pooling1d: {}}, {dense: {activation: auto}}]}\n"
+             "training: {epochs: 1, threads: 1}\n"
+             "output: run\n" + extra_yaml);
+  return dir / "exp.yaml";
+}
+
+TEST(Cli, DivergingTrainingFailsWithoutModel) {
+  TempDir workspace;
+  const RunResult result = run_maas({"train", kConfig, "--no-progress", "--set", "training.threads=1", "--set",
+                                     "training.optimizer={name: sgd, learning_rate: 1e30}", "--set",
+                                     "output=" + workspace.path() + "/run"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("training.optimizer.learning_rate: training diverged: the loss is"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("at epoch 1, batch"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("lower the learning rate"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(workspace.path() + "/run/model"));
+}
+
+TEST(Cli, SecondRunWarnsAndCleansStaging) {
+  TempDir workspace;
+  const fs::path config = write_tiny_experiment(workspace.path());
+  const RunResult first = run_maas({"train", config.string(), "--no-progress"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.err.find("earlier run"), std::string::npos) << first.err;
+
+  // What a kill during save leaves behind, and a folder of the user's that only looks similar.
+  const fs::path run = fs::path(workspace.path()) / "run";
+  fs::create_directories(run / ".model.tmp-0123abcd");
+  fs::create_directories(run / ".model.tmp-mine");
+  const RunResult second = run_maas({"train", config.string(), "--no-progress"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find((run / "model").string() + " contains the model of an earlier run"), std::string::npos)
+      << second.err;
+  EXPECT_FALSE(fs::exists(run / ".model.tmp-0123abcd"));
+  EXPECT_TRUE(fs::exists(run / ".model.tmp-mine"));
+}
+
+TEST(Cli, UnknownTestLabelsAreWarned) {
+  TempDir workspace;
+  write_text(fs::path(workspace.path()) / "test.csv", "text,label\nhello,hi\nbye,goodbye\n");
+  const fs::path config = write_tiny_experiment(workspace.path(), "");
+  const RunResult result = run_maas({"train", config.string(), "--no-progress", "--set",
+                                     "data.test=" + workspace.path() + "/test.csv"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("none of the 2 examples has a label of the training data (got 'goodbye', 'hi')"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(Cli, ValidationSplitErrorNamesSplit) {
+  TempDir workspace;
+  write_text(fs::path(workspace.path()) / "train.csv", "text,label\nhi there,greet\nbye now,bye\n");
+  write_text(fs::path(workspace.path()) / "exp.yaml",
+             "data: {train: train.csv}\n"
+             "model: {layers: [{embedding: {dim: 4}}, {global_average_pooling1d: {}}, {dense: {activation: auto}}]}\n"
+             "training: {validation_split: 0.5}\n");
+  const RunResult result = run_maas({"train", workspace.path() + "/exp.yaml", "--no-progress"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("exp.yaml:3:12: training.validation_split 0.5 moved the last 1 examples to validation"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("leaves only the label 'greet'"), std::string::npos) << result.err;
+}
+
+TEST(Cli, SetFixesBadFileValue) {
+  TempDir workspace;
+  const fs::path config = write_tiny_experiment(workspace.path(), "");
+  write_text(config, "data: {train: train.csv}\n"
+                     "model: {layers: [{embedding: {dim: 4}}, {global_average_pooling1d: {}}, {dense: {activation: auto}}]}\n"
+                     "training: {batch_size: -3}\n");
+  EXPECT_EQ(run_maas({"train", config.string(), "--dump-config"}).exit_code, 1);
+  const RunResult fixed = run_maas({"train", config.string(), "--dump-config", "--set", "training.batch_size=32"});
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_NE(fixed.out.find("batch_size: 32"), std::string::npos) << fixed.out;
+}
+
+TEST(Cli, BinaryDataTrainsTwoUnitSoftmax) {
+  TempDir workspace;
+  const fs::path config = write_tiny_experiment(workspace.path());
+  const RunResult trained = run_maas({"train", config.string(), "--no-progress", "--set",
+                                      "model.layers.2.dense={units: 2, activation: softmax}", "--set",
+                                      "training.optimizer.name=Adam"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  const RunResult predicted = run_maas({"predict", workspace.path() + "/run/model"}, "hello\n");
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  const auto prediction = nlohmann::json::parse(predicted.out);
+  EXPECT_EQ(prediction["probabilities"].size(), 2u);
+  const double sum = prediction["probabilities"]["bye"].get<double>() + prediction["probabilities"]["greet"].get<double>();
+  EXPECT_NEAR(sum, 1.0, 1e-5);
 }
 
 }  // namespace

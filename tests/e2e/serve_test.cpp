@@ -1,9 +1,17 @@
 // End to end: train a small model with the maas binary, then check `maas serve` over real HTTP
 // on an ephemeral loopback port against `maas predict` for the same texts, and every error status.
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
 #include <memory>
 
 #include <gtest/gtest.h>
@@ -134,7 +142,7 @@ TEST_F(ServeTest, BadRequestsGetJsonErrors) {
   const std::vector<ErrorCase> cases = {
       {"invalid JSON", "/v1/models/intents:predict", R"({"instances": [)", 400, "not valid JSON"},
       {"not an object", "/v1/models/intents:predict", R"(["hello"])", 400, "JSON object"},
-      {"missing instances", "/v1/models/intents:predict", R"({"inputs": ["a"]})", 400, "/inputs"},
+      {"missing instances", "/v1/models/intents:predict", R"({"input": ["a"]})", 400, "/input"},
       {"instances not a list", "/v1/models/intents:predict", R"({"instances": "hello"})", 400, "/instances must be an array"},
       {"number instance", "/v1/models/intents:predict", R"({"instances": ["ok", 3]})", 400, "/instances/1"},
       {"NaN literal", "/v1/models/intents:predict", R"({"instances": [NaN]})", 400, "not valid JSON"},
@@ -183,6 +191,80 @@ TEST(ServeProcess, StopsCleanlyOnSigterm) {
     ASSERT_TRUE(http.Get("/healthz"));
     EXPECT_EQ(server.stop(signal), 0) << "signal " << signal;
   }
+}
+
+// Opens a loopback connection to `port` with 10 s send and receive timeouts; returns -1 on failure.
+int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool send_all(int fd, const std::string& data) {
+  std::size_t sent = 0;
+  while (sent < data.size()) {
+    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+TEST_F(ServeTest, FinishesRequestInFlightOnSigterm) {
+  ServerProcess server({"serve", "--model-dir", repository_, "--port", "0", "--poll-seconds", "0"});
+  const int fd = connect_loopback(server.port());
+  ASSERT_GE(fd, 0);
+  const std::string body = R"({"instances": ["wts frostvein ore", "hello everyone"]})";
+  const std::string head = "POST /v1/models/intents:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                           "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+  // Half the body is sent, so the request is in progress when the signal arrives.
+  ASSERT_TRUE(send_all(fd, head + body.substr(0, 10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // stop() sends SIGTERM and waits for the exit, which needs the rest of the body first.
+  std::future<int> exit_code = std::async(std::launch::async, [&] { return server.stop(SIGTERM, std::chrono::seconds(20)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const bool sent = send_all(fd, body.substr(10));
+  std::string response;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  EXPECT_EQ(exit_code.get(), 0);
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(response.rfind("HTTP/1.1 200", 0), 0u) << response;
+  const auto json_start = response.find("\r\n\r\n");
+  ASSERT_NE(json_start, std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(response.substr(json_start + 4))["predictions"].size(), 2u);
+}
+
+TEST_F(ServeTest, ApiKeyFromEnvironment) {
+  const std::string key = "e2e-key-0123456789abcdef";
+  ::setenv("MAAS_API_KEYS", key.c_str(), 1);
+  ServerProcess server({"serve", "--model-dir", repository_, "--port", "0", "--poll-seconds", "0"});
+  ::unsetenv("MAAS_API_KEYS");
+  httplib::Client http("127.0.0.1", server.port());
+  http.set_read_timeout(10);
+  const auto denied = http.Post("/v1/models/intents:predict", R"({"instances": ["a"]})", "application/json");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 401);
+  const auto allowed = http.Post("/v1/models/intents:predict", {{"Authorization", "Bearer " + key}},
+                                 R"({"instances": ["a"]})", "application/json");
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200);
+  EXPECT_EQ(http.Get("/healthz")->status, 200);
+  std::ifstream log(server.stderr_path());
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find(key), std::string::npos) << "the API key appears in the log";
 }
 
 TEST(ServeProcess, RejectsFolderWithoutModels) {

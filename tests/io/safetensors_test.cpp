@@ -1,6 +1,7 @@
 #include "core/io/safetensors.h"
 
 #include <cstring>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -52,6 +53,32 @@ TEST(Safetensors, RejectsDamagedFiles) {
   for (const auto& [name, bytes] : cases) {
     SCOPED_TRACE(name);
     EXPECT_THROW(decode_safetensors(bytes, "w.safetensors"), IoError);
+  }
+  // Two tensors that share bytes, and data that no tensor covers: the header is written by hand.
+  const auto with_header = [](const std::string& header, std::size_t data_bytes) {
+    std::string padded = header;
+    padded.append((8 - padded.size() % 8) % 8, ' ');
+    const std::uint64_t size = padded.size();
+    return std::string(reinterpret_cast<const char*>(&size), 8) + padded + std::string(data_bytes, '\0');
+  };
+  const std::vector<std::tuple<const char*, std::string, const char*>> layout_cases = {
+      {"overlap",
+       with_header(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", 8),
+       "tensor 'b' has byte range [4, 8] that overlaps tensor 'a' at [0, 8]"},
+      {"gap",
+       with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})", 12),
+       "data bytes [4, 8] that no tensor covers (before tensor 'b')"},
+      {"trailing bytes", with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 6),
+       "data bytes [4, 6] after the last tensor"},
+  };
+  for (const auto& [name, bytes, message_part] : layout_cases) {
+    SCOPED_TRACE(name);
+    try {
+      decode_safetensors(bytes, "w.safetensors");
+      ADD_FAILURE() << "decoded";
+    } catch (const IoError& e) {
+      EXPECT_NE(std::string(e.what()).find(message_part), std::string::npos) << e.what();
+    }
   }
   std::string bad_dtype = good;
   bad_dtype.replace(bad_dtype.find("F32"), 3, "F64");

@@ -41,6 +41,20 @@ const json kSmallSigmoid = json::parse(R"({"layers":[
   {"type":"dense","units":4,"activation":"sigmoid"},
   {"type":"dense","units":1,"activation":"sigmoid"}]})");
 
+const json kSmallConvSame = json::parse(R"({"layers":[
+  {"type":"embedding","input_dim":8,"output_dim":4},
+  {"type":"conv1d","filters":5,"kernel_size":3,"activation":"tanh","padding":"same"},
+  {"type":"layer_normalization","epsilon":0.001},
+  {"type":"global_max_pooling1d","mask":true},
+  {"type":"dense","units":3,"activation":"softmax"}]})");
+
+const json kSmallConvValid = json::parse(R"({"layers":[
+  {"type":"embedding","input_dim":6,"output_dim":3},
+  {"type":"conv1d","filters":4,"kernel_size":2,"activation":"linear","padding":"valid"},
+  {"type":"global_average_pooling1d","mask":false},
+  {"type":"layer_normalization","epsilon":0.01},
+  {"type":"dense","units":1,"activation":"sigmoid"}]})");
+
 Tensor make_ids(std::vector<std::int64_t> shape, const std::vector<std::int32_t>& values) {
   Tensor ids(std::move(shape), DType::kInt32);
   std::copy(values.begin(), values.end(), ids.data<std::int32_t>());
@@ -171,7 +185,9 @@ TEST_P(ModelGradient, MatchesFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(Models, ModelGradient,
                          ::testing::Values(ModelCase{"softmax_dropout", &kSmallSoftmax, {0, 2, 1}},
-                                           ModelCase{"sigmoid_unmasked", &kSmallSigmoid, {1, 0, 1}}),
+                                           ModelCase{"sigmoid_unmasked", &kSmallSigmoid, {1, 0, 1}},
+                                           ModelCase{"conv_same_max_pool", &kSmallConvSame, {0, 2, 1}},
+                                           ModelCase{"conv_valid_layer_norm", &kSmallConvValid, {1, 0, 1}}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Sequential, PredictEqualsProbabilitiesOfForward) {
@@ -378,8 +394,8 @@ TEST(SequentialFromJson, RejectsBadArchitectures) {
       {"layer not object", R"({"layers": [3]})", "architecture.layers[0]"},
       {"missing type", R"({"layers": [{"input_dim": 3}]})", "missing key \"type\""},
       {"unknown type",
-       R"({"layers": [{"type":"embedding","input_dim":5,"output_dim":2}, {"type":"conv1d"}]})",
-       "architecture.layers[1].type: unknown layer type \"conv1d\""},
+       R"({"layers": [{"type":"embedding","input_dim":5,"output_dim":2}, {"type":"conv2d"}]})",
+       "architecture.layers[1].type: unknown layer type \"conv2d\""},
       {"first not embedding", R"({"layers": [{"type":"dense","units":2}]})", "expected \"embedding\""},
       {"second embedding",
        R"({"layers": [{"type":"embedding","input_dim":5,"output_dim":2},

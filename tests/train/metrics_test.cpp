@@ -82,5 +82,18 @@ TEST(ClassificationReport, RejectsWrongProbabilityCount) {
   EXPECT_THROW(report.add(2, {0.5f, 0.5f}), std::exception);
 }
 
+TEST(ClassificationReport, SummaryLeavesOutPerClassData) {
+  ClassificationReport report = hand_report();
+  report.add_unknown("d");
+  const nlohmann::ordered_json summary = report.summary_json();
+  EXPECT_EQ(summary["examples"], 6);
+  EXPECT_DOUBLE_EQ(summary["accuracy"].get<double>(), 3.0 / 6.0);
+  EXPECT_EQ(summary["unknown_label_examples"], 1);
+  EXPECT_DOUBLE_EQ(summary["macro_f1"].get<double>(), report.macro_f1());
+  EXPECT_FALSE(summary.contains("confusion_matrix"));
+  EXPECT_FALSE(summary.contains("classes"));
+  EXPECT_EQ(report.unknown_examples(), 1);
+}
+
 }  // namespace
 }  // namespace maas::train

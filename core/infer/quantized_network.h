@@ -1,0 +1,54 @@
+#pragma once
+// Inference with the int8 weights of a version 2 artifact, without dequantizing them first.
+//
+// Each text is computed on its own, in a fixed order of operations, so a text gets bit-identical
+// probabilities whatever batch it arrives in and whatever the thread count. (The float path runs
+// oneDNN on the whole batch, whose summation order can depend on the batch size.) Activations stay
+// float32: only the weights are int8, each row scaled by its float32 scale.
+
+#include <cstdint>
+#include <vector>
+
+#include "core/io/artifact.h"
+#include "kernels/activation.h"
+
+namespace maas::infer {
+
+class QuantizedNetwork {
+ public:
+  // Copies the int8 tensors and float biases out of `model`. Throws Unsupported when a layer has
+  // no int8 path here (only embedding, global_average_pooling1d, dense and dropout have one), and
+  // InvalidArgument when `model` has no int8 weights.
+  explicit QuantizedNetwork(const io::Model& model);
+
+  // Writes the probabilities [batch, outputs()] for ids [batch, seq] to `dst`, with the output
+  // activation applied. Ids must lie in [0, vocab) (the artifact loader guarantees it for ids
+  // from the model's encoder). Safe to call from many threads at once.
+  void predict(const std::int32_t* ids, std::int64_t batch, std::int64_t seq, float* dst) const;
+
+  int outputs() const { return outputs_; }
+
+ private:
+  struct DenseStep {
+    std::vector<std::int8_t> kernel;  // [units, in]
+    std::vector<float> scales;        // [units]
+    std::vector<float> bias;          // [units]
+    std::int64_t in = 0;
+    std::int64_t units = 0;
+    kernels::Activation activation = kernels::Activation::kLinear;
+  };
+
+  void predict_row(const std::int32_t* ids, std::int64_t seq, std::vector<float>& a, std::vector<float>& b,
+                   float* dst) const;
+
+  std::vector<std::int8_t> table_;  // [vocab, dim]
+  std::vector<float> table_scales_;  // [vocab]
+  std::int64_t vocab_ = 0;
+  std::int64_t dim_ = 0;
+  bool mask_ = true;
+  std::vector<DenseStep> dense_;
+  std::int64_t widest_ = 0;
+  int outputs_ = 0;
+};
+
+}  // namespace maas::infer

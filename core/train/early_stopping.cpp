@@ -1,0 +1,25 @@
+#include "core/train/early_stopping.h"
+
+namespace maas::train {
+
+bool EarlyStopping::update(int epoch, double value) {
+  const bool lower_is_better = config_.monitor == "val_loss";
+  const bool improved = !best_value_ || (lower_is_better ? value < *best_value_ - config_.min_delta
+                                                         : value > *best_value_ + config_.min_delta);
+  if (improved) {
+    best_value_ = value;
+    best_epoch_ = epoch;
+    epochs_without_improvement_ = 0;
+    return true;
+  }
+  ++epochs_without_improvement_;
+  return false;
+}
+
+void EarlyStopping::restore(std::optional<double> best_value, int best_epoch, int epochs_without_improvement) {
+  best_value_ = best_value;
+  best_epoch_ = best_epoch;
+  epochs_without_improvement_ = epochs_without_improvement;
+}
+
+}  // namespace maas::train

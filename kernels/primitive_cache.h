@@ -1,0 +1,83 @@
+#pragma once
+// A process-wide cache of oneDNN primitives for the kernels that are not dense layers
+// (convolution, RNN). Only kernels/*.cpp include this header, so no oneDNN type reaches core/.
+//
+// A primitive is created once per key and reused. Each thread binds the memory objects of a
+// primitive once and later only swaps data pointers, so a warm call allocates nothing in maas
+// code. Every function may run from several threads at once: each thread executes on its own
+// stream and scratchpad (see dnnl_runtime.h).
+
+#include <cstddef>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+namespace maas::kernels {
+
+// A primitive with the memory descriptors of its arguments, in the order that
+// execute_primitive() receives the data pointers. The scratchpad is added by execute_primitive.
+struct PrimitiveEntry {
+  dnnl::primitive primitive;
+  std::vector<std::pair<int, dnnl::memory::desc>> arguments;
+  dnnl::memory::desc scratchpad;
+};
+
+// Maximum entries per cache. Each distinct batch size and sequence length adds entries; when
+// the cache is full it is cleared, and callers holding an entry keep it alive.
+inline constexpr std::size_t kMaxPrimitiveCacheEntries = 4096;
+
+// Maps `Key` (an ordered tuple of sizes, pass and thread count) to a shared primitive entry.
+template <class Key>
+class PrimitiveCache {
+ public:
+  using Factory = std::function<std::shared_ptr<const PrimitiveEntry>()>;
+
+  // Returns the entry for `key`, calling `create` when there is none. Creation runs outside
+  // the lock because it can take milliseconds; if two threads race, the first insert wins.
+  std::shared_ptr<const PrimitiveEntry> find_or_create(const Key& key, const Factory& create) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const auto found = entries_.find(key);
+      if (found != entries_.end()) {
+        return found->second;
+      }
+    }
+    auto created = create();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (entries_.size() >= kMaxPrimitiveCacheEntries) {
+      entries_.clear();
+    }
+    return entries_.emplace(key, std::move(created)).first->second;
+  }
+
+  std::size_t size() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return entries_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<Key, std::shared_ptr<const PrimitiveEntry>> entries_;
+};
+
+// Returns the attribute every cached primitive uses: a user-managed scratchpad, so that
+// several threads can execute one primitive at once.
+dnnl::primitive_attr user_scratchpad_attr();
+
+// Runs `entry` on the calling thread's stream with one data pointer per argument, in the
+// order of entry->arguments. oneDNN takes non-const handles for inputs too; it does not write
+// to sources. A nullptr is allowed only for an argument whose descriptor is empty.
+void execute_primitive(const std::shared_ptr<const PrimitiveEntry>& entry,
+                       std::initializer_list<const void*> data, const char* what);
+void execute_primitive(const std::shared_ptr<const PrimitiveEntry>& entry,
+                       std::span<const void* const> data, const char* what);
+
+}  // namespace maas::kernels

@@ -1,0 +1,219 @@
+#include "core/io/onnx_export.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+
+#include "core/common/error.h"
+#include "core/io/file_io.h"
+#include "core/io/inference_encoder.h"
+
+namespace maas::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The text column of a data/game_intents CSV file: everything before the last comma, with the
+// quotes of quoted fields left in (the tokenizer filters them out).
+std::vector<std::string> game_intent_texts(const char* file) {
+  std::ifstream in(fs::path(MAAS_SOURCE_DIR) / "data" / "game_intents" / file);
+  std::vector<std::string> texts;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) texts.push_back(line.substr(0, line.rfind(',')));
+  return texts;
+}
+
+text::TextEncoder game_intent_encoder(text::PadOptions padding) {
+  text::TokenizerOptions options;
+  options.oov_token = "<oov>";
+  text::WordTokenizer tokenizer(options);
+  tokenizer.fit_on_texts(game_intent_texts("train.csv"));
+  return text::TextEncoder(std::move(tokenizer), padding);
+}
+
+// A model with the architecture `layers_json` ("%d" is the vocabulary size) and initial weights
+// from `seed`, with non-zero biases so that the comparison covers them.
+Model make_model(const std::string& layers_json, const text::TextEncoder& encoder,
+                 std::vector<std::string> labels, std::uint64_t seed) {
+  char architecture[1024];
+  std::snprintf(architecture, sizeof architecture, layers_json.c_str(), encoder.vocab_size());
+  nn::Sequential network = nn::Sequential::from_json(nlohmann::json::parse(architecture));
+  network.initialize(seed);
+  for (nn::Parameter& parameter : network.parameters()) {
+    if (!parameter.name.ends_with(".bias")) continue;
+    for (std::int64_t i = 0; i < parameter.value.numel(); ++i) {
+      parameter.value.data<float>()[i] = 0.05f * static_cast<float>(i % 5) - 0.1f;
+    }
+  }
+  ModelManifest manifest;
+  manifest.name = "intents";
+  manifest.labels = std::move(labels);
+  return Model{manifest, std::move(network), encoder};
+}
+
+class OnnxExportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char name[] = "/tmp/maas-onnx-XXXXXX";
+    ASSERT_NE(::mkdtemp(name), nullptr);
+    root_ = name;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  fs::path root_;
+};
+
+const char* kSoftmaxLayers = R"({"layers": [
+    {"type": "embedding", "input_dim": %d, "output_dim": 16},
+    {"type": "global_average_pooling1d", "mask": true},
+    {"type": "dense", "units": 16, "activation": "relu"},
+    {"type": "dropout", "rate": 0.3},
+    {"type": "dense", "units": 6, "activation": "softmax"}]})";
+
+const char* kSigmoidLayers = R"({"layers": [
+    {"type": "embedding", "input_dim": %d, "output_dim": 8},
+    {"type": "global_average_pooling1d", "mask": false},
+    {"type": "dense", "units": 8, "activation": "tanh"},
+    {"type": "dense", "units": 1, "activation": "sigmoid"}]})";
+
+const std::vector<std::string> kIntentLabels = {"attack", "greeting", "help_request", "insult", "quest", "trade"};
+
+TEST_F(OnnxExportTest, GraphHasDocumentedInterface) {
+  const Model model = make_model(kSoftmaxLayers, game_intent_encoder({12}), kIntentLabels, 1);
+  onnx::ModelProto proto;
+  ASSERT_TRUE(proto.ParseFromString(onnx_model_bytes(model)));
+  ASSERT_EQ(proto.opset_import_size(), 1);
+  EXPECT_GE(proto.opset_import(0).version(), 13);
+  ASSERT_EQ(proto.graph().input_size(), 1);
+  EXPECT_EQ(proto.graph().input(0).name(), "ids");
+  EXPECT_EQ(proto.graph().input(0).type().tensor_type().elem_type(), onnx::TensorProto::INT64);
+  EXPECT_EQ(proto.graph().input(0).type().tensor_type().shape().dim_size(), 2);
+  ASSERT_EQ(proto.graph().output_size(), 1);
+  EXPECT_EQ(proto.graph().output(0).name(), "probabilities");
+  EXPECT_EQ(proto.graph().output(0).type().tensor_type().shape().dim(1).dim_value(), 6);
+  bool kernel_found = false;
+  for (const onnx::TensorProto& initializer : proto.graph().initializer()) {
+    if (initializer.name() == "layers.2.dense.kernel") {
+      kernel_found = true;
+      EXPECT_EQ(initializer.dims(0), 16);  // [units, in], used by Gemm with transB = 1
+      EXPECT_EQ(initializer.dims(1), 16);
+    }
+  }
+  EXPECT_TRUE(kernel_found);
+}
+
+TEST_F(OnnxExportTest, ExportWritesModelTokenizerAndLabels) {
+  const Model model = make_model(kSoftmaxLayers, game_intent_encoder({12}), kIntentLabels, 1);
+  const fs::path written = export_onnx(model, root_ / "onnx");
+  EXPECT_EQ(written, root_ / "onnx" / "model.onnx");
+  EXPECT_TRUE(fs::exists(written));
+  const text::TextEncoder reread =
+      text::TextEncoder::from_json(nlohmann::json::parse(read_file(root_ / "onnx" / "tokenizer.json")));
+  EXPECT_EQ(reread.encode("wtb mana potion"), model.encoder.encode("wtb mana potion"));
+  EXPECT_EQ(nlohmann::json::parse(read_file(root_ / "onnx" / "labels.json"))["labels"], kIntentLabels);
+}
+
+TEST_F(OnnxExportTest, Version3ModelKeepsInferenceTokenizer) {
+  Model model = make_model(kSoftmaxLayers, game_intent_encoder({12}), kIntentLabels, 1);
+  model.inference_tokenizer = true;
+  export_onnx(model, root_ / "onnx");
+  const nlohmann::json tokenizer = nlohmann::json::parse(read_file(root_ / "onnx" / "tokenizer.json"));
+  EXPECT_EQ(tokenizer["format"], kInferenceEncoderFormat);
+  EXPECT_EQ(inference_encoder_from_json(tokenizer).encode("wtb mana potion"), model.encoder.encode("wtb mana potion"));
+}
+
+TEST_F(OnnxExportTest, RejectsTokenizerIdsOutsideEmbedding) {
+  const text::TextEncoder encoder = game_intent_encoder({12});
+  Model model = make_model(kSoftmaxLayers, encoder, kIntentLabels, 1);
+  // An embedding with fewer rows than the vocabulary, as a hand-edited artifact could have.
+  model.network = nn::Sequential::from_json(nlohmann::json::parse(R"({"layers": [
+      {"type": "embedding", "input_dim": 10, "output_dim": 4},
+      {"type": "global_average_pooling1d", "mask": true},
+      {"type": "dense", "units": 6, "activation": "softmax"}]})"));
+  try {
+    onnx_model_bytes(model);
+    FAIL() << "exported a model whose ids overflow the embedding";
+  } catch (const InvalidArgument& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("only 10 rows"), std::string::npos) << message;
+    EXPECT_NE(message.find(std::to_string(encoder.vocab_size())), std::string::npos) << message;
+  }
+  EXPECT_FALSE(fs::exists(root_ / "refused"));
+  EXPECT_THROW(export_onnx(model, root_ / "refused"), InvalidArgument);
+  EXPECT_FALSE(fs::exists(root_ / "refused"));
+}
+
+bool onnxruntime_available() {
+  return std::system("python3 -c 'import onnxruntime, onnx, numpy' >/dev/null 2>&1") == 0;
+}
+
+struct RuntimeCase {
+  const char* name;
+  const char* layers;
+  std::vector<std::string> labels;
+  text::PadOptions padding;
+};
+
+// Runs each exported model in ONNX Runtime on the game_intents test texts (and a few edge cases)
+// and compares with maas's own probabilities.
+TEST_F(OnnxExportTest, OnnxRuntimeMatchesMaasWithin1e5) {
+  if (!onnxruntime_available()) {
+    GTEST_SKIP() << "the Python packages onnxruntime, onnx and numpy are missing; "
+                    "install them with 'pip install onnxruntime onnx numpy' (.ci/run does)";
+  }
+  std::vector<std::string> texts = game_intent_texts("test.csv");
+  texts.insert(texts.end(), {"", "zzzz unknown qqqq", "WTB MANA POTION!!!"});
+
+  const std::vector<RuntimeCase> cases = {
+      {"softmax, masked pooling", kSoftmaxLayers, kIntentLabels, {16}},
+      {"sigmoid, unmasked pooling, post padding", kSigmoidLayers, {"calm", "toxic"},
+       {8, text::PadSide::kPost, text::PadSide::kPost, 0}},
+  };
+  for (const RuntimeCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const Model model = make_model(c.layers, game_intent_encoder(c.padding), c.labels, 5);
+    const fs::path dir = root_ / "onnx";
+    export_onnx(model, dir);
+
+    const std::vector<int32_t> ids32 = model.encoder.encode_batch(texts);
+    const auto rows = static_cast<std::int64_t>(texts.size());
+    Tensor ids({rows, model.encoder.max_length()}, DType::kInt32);
+    std::copy(ids32.begin(), ids32.end(), ids.data<int32_t>());
+    const Tensor output = model.network.predict(ids);
+
+    nlohmann::json cases_json;
+    cases_json["tolerance"] = 1e-5;
+    for (std::int64_t row = 0; row < rows; ++row) {
+      const auto begin = ids32.begin() + row * model.encoder.max_length();
+      cases_json["ids"].push_back(std::vector<int64_t>(begin, begin + model.encoder.max_length()));
+      const float* p = output.data<float>();
+      if (model.network.outputs() == 1) {
+        cases_json["probabilities"].push_back({1.0f - p[row], p[row]});
+      } else {
+        const int n = model.network.outputs();
+        cases_json["probabilities"].push_back(std::vector<float>(p + row * n, p + (row + 1) * n));
+      }
+    }
+    write_file_atomic(root_ / "cases.json", cases_json.dump());
+
+    const std::string command = "python3 " MAAS_SOURCE_DIR "/tests/io/onnx_runtime_check.py " +
+                                (dir / "model.onnx").string() + " " + (root_ / "cases.json").string() + " 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string report;
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) report += buffer;
+    const int status = ::pclose(pipe);
+    EXPECT_EQ(status, 0) << report;
+    std::cout << c.name << ": " << report;
+  }
+}
+
+}  // namespace
+}  // namespace maas::io

@@ -1,6 +1,9 @@
 // maas: tokenize, train, evaluate, predict, export and serve text classifiers.
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 
@@ -11,7 +14,24 @@
 #include "core/common/error.h"
 #include "core/common/log.h"
 
+namespace {
+
+// libgomp reads OMP_WAIT_POLICY once, when it is loaded, and by default its threads spin between
+// parallel regions. maas runs many short regions (a training step of the seed model takes about
+// 0.1 ms per op), and spinning threads then fight over the cores: 5 epochs on GameTox took 2.9 s
+// with spinning and 0.9 s with passive waits on a 2-core machine (scripts/bench/train_speed.sh).
+// So unless the user chose a policy, maas restarts itself once with OMP_WAIT_POLICY=PASSIVE.
+void prefer_passive_openmp_waits(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  ::execv("/proc/self/exe", argv);
+  // execv returns only on failure; running on with the default policy is still correct.
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  prefer_passive_openmp_waits(argv);
   CLI::App app{"maas: train text classifiers from a YAML config and serve them over HTTP", "maas"};
   app.set_version_flag("--version", std::string("maas ") + MAAS_VERSION);
   app.require_subcommand(1);

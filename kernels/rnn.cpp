@@ -1,6 +1,8 @@
 #include "kernels/rnn.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -51,13 +53,6 @@ Descs make_descs(const RnnShape& s) {
 dnnl::rnn_direction direction(const RnnShape& s) {
   return s.bidirectional ? dnnl::rnn_direction::bidirectional_concat : dnnl::rnn_direction::unidirectional_left2right;
 }
-
-// Forward primitive descriptors of both cells behind one interface.
-struct ForwardPd {
-  dnnl::primitive primitive;
-  memory::desc workspace;
-  memory::desc scratchpad;
-};
 
 dnnl::lstm_forward::primitive_desc lstm_forward_pd(const RnnShape& s, bool training) {
   const Descs d = make_descs(s);
@@ -185,15 +180,18 @@ std::size_t rnn_workspace_bytes(const RnnShape& shape) {
 
 void rnn_forward(const RnnShape& shape, const RnnForwardArgs& a, bool training) {
   const auto entry = find_or_create(shape, training ? Pass::kForwardTraining : Pass::kForwardInference);
-  std::vector<const void*> data = {a.src, a.zero_state, a.weights_layer, a.weights_iter, a.bias, a.dst_layer, a.dst_iter};
+  // A fixed array, so that a warm training step allocates nothing here.
+  std::array<const void*, 10> data = {a.src, a.zero_state, a.weights_layer, a.weights_iter, a.bias, a.dst_layer,
+                                      a.dst_iter};
+  std::size_t count = 7;
   if (shape.cell == RnnCell::kLstm) {
-    data.push_back(a.zero_state);
-    data.push_back(a.dst_iter_c);
+    data[count++] = a.zero_state;
+    data[count++] = a.dst_iter_c;
   }
   if (training) {
-    data.push_back(a.workspace);
+    data[count++] = a.workspace;
   }
-  execute_primitive(entry, data, "could not execute an RNN forward primitive");
+  execute_primitive(entry, std::span<const void* const>(data.data(), count), "could not execute an RNN forward primitive");
 }
 
 void rnn_backward(const RnnShape& shape, const RnnBackwardArgs& a) {
@@ -204,17 +202,18 @@ void rnn_backward(const RnnShape& shape, const RnnBackwardArgs& a) {
   std::fill(a.diff_weights_layer, a.diff_weights_layer + d * shape.in * g * shape.units, 0.0f);
   std::fill(a.diff_weights_iter, a.diff_weights_iter + d * shape.units * g * shape.units, 0.0f);
   std::fill(a.diff_bias, a.diff_bias + d * rnn_bias_gates(shape.cell) * shape.units, 0.0f);
-  std::vector<const void*> data = {a.src,           a.zero_state,    a.weights_layer_t,  a.weights_iter_t,
-                                   a.bias,          a.dst_layer,     a.dst_iter,         a.workspace,
-                                   a.diff_dst_layer, a.diff_dst_iter, a.diff_src,         a.diff_src_iter,
-                                   a.diff_weights_layer, a.diff_weights_iter, a.diff_bias};
+  std::array<const void*, 19> data = {a.src,           a.zero_state,    a.weights_layer_t,    a.weights_iter_t,
+                                      a.bias,          a.dst_layer,     a.dst_iter,           a.workspace,
+                                      a.diff_dst_layer, a.diff_dst_iter, a.diff_src,           a.diff_src_iter,
+                                      a.diff_weights_layer, a.diff_weights_iter, a.diff_bias};
+  std::size_t count = 15;
   if (shape.cell == RnnCell::kLstm) {
-    data.push_back(a.zero_state);
-    data.push_back(a.dst_iter_c);
-    data.push_back(a.diff_dst_iter_c);
-    data.push_back(a.diff_src_iter_c);
+    data[count++] = a.zero_state;
+    data[count++] = a.dst_iter_c;
+    data[count++] = a.diff_dst_iter_c;
+    data[count++] = a.diff_src_iter_c;
   }
-  execute_primitive(entry, data, "could not execute an RNN backward primitive");
+  execute_primitive(entry, std::span<const void* const>(data.data(), count), "could not execute an RNN backward primitive");
 }
 
 void rnn_transpose_weights(const float* src, std::int64_t directions, std::int64_t rows, std::int64_t cols,

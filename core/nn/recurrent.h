@@ -17,9 +17,11 @@ using RecurrentCell = kernels::RnnCell;
 //   NOTE: Keras initialises recurrent_kernel orthogonally; Glorot-uniform is used here.
 // - "bias" [D, 4 * units]: LSTM i, f, c, o (the forget block starts at 1, Keras'
 //   unit_forget_bias); GRU z, r, h and then the recurrent candidate bias of reset_after = true.
-// Every position is read, padding included (oneDNN RNNs take no per-row lengths). With the
-// default pre-padding the forward direction reads the padding first, so its final state follows
-// the text; the reverse direction's final state comes after the padding.
+// Every position is read, padding included, because oneDNN RNNs take no per-row lengths. With
+// the default pre-padding the forward direction reads the padding first, so its final state
+// follows the text. The reverse direction reads the padding last.
+// NOTE: a bidirectional final state therefore depends on the padding length; return_sequences
+// followed by a masked global_max_pooling1d avoids that.
 class Recurrent : public Layer {
  public:
   // Throws InvalidArgument unless in >= 1 and units >= 1.

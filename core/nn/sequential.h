@@ -23,8 +23,11 @@ namespace maas::nn {
 //               {"type": "dropout", "rate": 0.5},
 //               {"type": "dense", "units": 6, "activation": "softmax"}]}
 // The first layer must be an embedding and the last a dense layer. Dense layers take a
-// [batch, features] input, so a pooling layer comes between the embedding and the first
-// dense layer. A sigmoid or softmax on the last dense layer is the output activation:
+// [batch, features] input, so a pooling layer (global_average_pooling1d or
+// global_max_pooling1d) or an lstm or gru without return_sequences comes between the embedding
+// and the first dense layer. Sequence layers (conv1d, lstm, gru, transformer_encoder) take and,
+// except for a final-state lstm or gru, give [batch, seq, features]; layer_normalization and
+// dropout accept either rank. A sigmoid or softmax on the last dense layer is the output activation:
 // forward() returns the logits before it and probabilities_inplace() applies it.
 //
 // Thread safety: predict() and probabilities_inplace() are const and may run on many

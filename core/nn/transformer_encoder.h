@@ -11,7 +11,7 @@ namespace maas::nn {
 // and, with mask = true, a key padding mask: positions whose id is 0 receive no attention, and a
 // row of padding only attends to nothing (its attention output is the output bias alone). With
 // mask = true the input must have as many positions as the ids. No positional encoding is added,
-// so without a conv1d or RNN before it the block sees the tokens as a set.
+// so without a conv1d or RNN before it the block treats a message as an unordered set of tokens.
 //
 // Parameters (dense kernels in the Dense layout [out, in], biases zero-initialised, kernels
 // Glorot-uniform, layer-norm gamma ones and beta zeros): "query_kernel", "query_bias",

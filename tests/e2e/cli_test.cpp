@@ -313,3 +313,28 @@ TEST(Cli, BinaryDataTrainsTwoUnitSoftmax) {
 
 }  // namespace
 }  // namespace maas::testing
+
+namespace maas::testing {
+namespace {
+
+TEST(Cli, Int8ExportRejectsLayersWithoutInt8Path) {
+  TempDir workspace;
+  const std::filesystem::path config = std::filesystem::path(workspace.path()) / "conv.yaml";
+  write_text(config,
+             "data: {train: " MAAS_SOURCE_DIR "/data/game_intents/train.csv}\n"
+             "model:\n  layers:\n    - embedding: {dim: 8}\n"
+             "    - conv1d: {filters: 8, kernel_size: 3, activation: relu, padding: same}\n"
+             "    - global_max_pooling1d: {}\n    - dense: {activation: auto}\n"
+             "training: {epochs: 1}\n"
+             "output: " + workspace.path() + "/run\n");
+  const RunResult trained = run_maas({"train", config.string(), "--no-progress"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  const RunResult exported =
+      run_maas({"export", workspace.path() + "/run/model", "--output", workspace.path() + "/repo", "--quantize", "int8"});
+  EXPECT_EQ(exported.exit_code, 1);
+  EXPECT_NE(exported.err.find("'conv1d', which int8 export does not support"), std::string::npos) << exported.err;
+  EXPECT_FALSE(std::filesystem::exists(workspace.path() + "/repo/run"));
+}
+
+}  // namespace
+}  // namespace maas::testing

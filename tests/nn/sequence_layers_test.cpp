@@ -568,7 +568,8 @@ TEST(TransformerEncoderLayer, GradientMatchesFiniteDifferences) {
     }
     Tensor x({3, 4, 4});
     fill_pattern(x, 1.0f, 0.4f);
-    check_layer_gradients(layer, params, x, ids, {1e-2f, 3e-3, 2e-2}, mask ? "masked" : "unmasked");
+    // A small step, because the feed-forward relu has kinks that a step of 0.01 can cross.
+    check_layer_gradients(layer, params, x, ids, {2e-3f, 5e-3, 2e-2}, mask ? "masked" : "unmasked");
   }
 }
 

@@ -331,7 +331,7 @@ TEST_F(HttpApiTest, RoutesMatchOpenApiDocument) {
   ASSERT_TRUE(file) << "docs/openapi.json is missing";
   const nlohmann::json document = nlohmann::json::parse(file);
   EXPECT_EQ(nlohmann::json::parse(openapi_document()), document)
-      << "core/serve/openapi.cpp and docs/openapi.json differ; copy one to the other";
+      << "the compiled-in OpenAPI document differs from docs/openapi.json; re-run cmake";
   EXPECT_EQ(parse_json_response(get("/openapi.json")), document);
 
   std::set<std::pair<std::string, std::string>> documented;

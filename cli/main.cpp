@@ -17,9 +17,8 @@
 namespace {
 
 // libgomp reads OMP_WAIT_POLICY once, when it is loaded, and by default its threads spin between
-// parallel regions. maas runs many short regions (a training step of the seed model takes about
-// 0.1 ms per op), and spinning threads then fight over the cores: 5 epochs on GameTox took 2.9 s
-// with spinning and 0.9 s with passive waits on a 2-core machine (scripts/bench/train_speed.sh).
+// parallel regions. maas runs many short regions, and spinning threads then fight over the cores.
+// On a 2-core machine, 5 epochs on GameTox took 2.9 s with spinning and 0.9 s with passive waits.
 // So unless the user chose a policy, maas restarts itself once with OMP_WAIT_POLICY=PASSIVE.
 void prefer_passive_openmp_waits(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;

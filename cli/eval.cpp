@@ -38,7 +38,7 @@ void run_eval(const EvalArguments& args) {
   const data::Dataset dataset =
       data::read_dataset(args.data, model_read_options(*predictor, args.format, args.text_column, args.label_column));
   if (dataset.examples.empty()) {
-    throw InvalidArgument(fmt::format("{} holds no examples to evaluate; pass a labelled dataset with at least one row",
+    throw InvalidArgument(fmt::format("{} contains no examples to evaluate; pass a labelled dataset with at least one row",
                                       dataset.source));
   }
   const train::ClassificationReport report = train::evaluate(*predictor, dataset, args.batch_size);

@@ -60,7 +60,7 @@ void write_predictions(const infer::Predictor& predictor, const std::vector<std:
 }
 
 // Plain text (one text per line) is streamed; stdin and .txt files are read that way unless
-// --format says otherwise. Dataset files (csv, tsv, jsonl) are read whole through the data readers.
+// --format sets another format. Dataset files (csv, tsv, jsonl) are read whole through the data readers.
 bool reads_plain_lines(const PredictArguments& args) {
   if (!args.format.empty()) return args.format == "lines";
   if (args.input.empty() || args.input == "-") return true;

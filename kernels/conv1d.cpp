@@ -32,32 +32,13 @@ memory::desc dst_desc(const Conv1dShape& s) {
   return f32({s.batch, s.filters, conv1d_output_length(s)}, Tag::nwc);
 }
 
-dnnl::algorithm post_op_algorithm(Activation activation) {
-  switch (activation) {
-    case Activation::kRelu:
-      return dnnl::algorithm::eltwise_relu;
-    case Activation::kTanh:
-      return dnnl::algorithm::eltwise_tanh;
-    case Activation::kSigmoid:
-      return dnnl::algorithm::eltwise_logistic;
-    default:
-      return dnnl::algorithm::undef;
-  }
-}
-
 dnnl::convolution_forward::primitive_desc forward_pd(const Conv1dShape& s, bool training,
                                                      bool fuse_activation) {
   const auto kind = training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   dnnl::convolution_forward::desc desc(kind, dnnl::algorithm::convolution_direct, src_desc(s),
                                        weights_desc(s), bias_desc(s), dst_desc(s), {1},
                                        {s.pad_left}, {s.pad_right});
-  dnnl::primitive_attr attr = user_scratchpad_attr();
-  const dnnl::algorithm algorithm = post_op_algorithm(s.activation);
-  if (fuse_activation && algorithm != dnnl::algorithm::undef) {
-    dnnl::post_ops post_ops;
-    post_ops.append_eltwise(1.0f, algorithm, 0.0f, 0.0f);
-    attr.set_post_ops(post_ops);
-  }
+  const dnnl::primitive_attr attr = fused_activation_attr(s.activation, fuse_activation);
   return dnnl::convolution_forward::primitive_desc(desc, attr, cpu_engine());
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/dnnl_runtime.h"
+#include "kernels/primitive_attr.h"
 #include "kernels/runtime.h"
 
 namespace maas::kernels {
@@ -44,25 +45,6 @@ PrimitiveCache& cache() {
 
 memory::desc plain_desc(memory::dims dims, Tag tag) { return memory::desc(dims, Type::f32, tag); }
 
-dnnl::algorithm post_op_algorithm(Activation activation) {
-  switch (activation) {
-    case Activation::kRelu:
-      return dnnl::algorithm::eltwise_relu;
-    case Activation::kTanh:
-      return dnnl::algorithm::eltwise_tanh;
-    case Activation::kSigmoid:
-      return dnnl::algorithm::eltwise_logistic;
-    default:
-      return dnnl::algorithm::undef;
-  }
-}
-
-dnnl::primitive_attr scratchpad_attr() {
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  return attr;
-}
-
 dnnl::inner_product_forward::primitive_desc forward_pd(const DenseShape& shape, bool training,
                                                        bool fuse_activation) {
   const auto src = plain_desc({shape.batch, shape.in}, Tag::nc);
@@ -72,13 +54,7 @@ dnnl::inner_product_forward::primitive_desc forward_pd(const DenseShape& shape, 
   const auto kind = training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   dnnl::inner_product_forward::desc desc(kind, src, weights, bias, dst);
 
-  dnnl::primitive_attr attr = scratchpad_attr();
-  const dnnl::algorithm algorithm = post_op_algorithm(shape.activation);
-  if (fuse_activation && algorithm != dnnl::algorithm::undef) {
-    dnnl::post_ops post_ops;
-    post_ops.append_eltwise(1.0f, algorithm, 0.0f, 0.0f);
-    attr.set_post_ops(post_ops);
-  }
+  const dnnl::primitive_attr attr = fused_activation_attr(shape.activation, fuse_activation);
   return dnnl::inner_product_forward::primitive_desc(desc, attr, cpu_engine());
 }
 
@@ -97,7 +73,7 @@ std::shared_ptr<const CachedPrimitive> create_primitive(const DenseShape& shape,
       dnnl::inner_product_backward_data::desc desc(plain_desc({shape.batch, shape.in}, Tag::nc),
                                                    plain_desc({shape.out, shape.in}, Tag::oi),
                                                    plain_desc({shape.batch, shape.out}, Tag::nc));
-      const dnnl::inner_product_backward_data::primitive_desc pd(desc, scratchpad_attr(),
+      const dnnl::inner_product_backward_data::primitive_desc pd(desc, user_scratchpad_attr(),
                                                                  cpu_engine(), hint);
       entry->primitive = dnnl::inner_product_backward_data(pd);
       entry->scratchpad_desc = pd.scratchpad_desc();
@@ -108,7 +84,7 @@ std::shared_ptr<const CachedPrimitive> create_primitive(const DenseShape& shape,
       dnnl::inner_product_backward_weights::desc desc(
           plain_desc({shape.batch, shape.in}, Tag::nc), plain_desc({shape.out, shape.in}, Tag::oi),
           plain_desc({shape.out}, Tag::x), plain_desc({shape.batch, shape.out}, Tag::nc));
-      const dnnl::inner_product_backward_weights::primitive_desc pd(desc, scratchpad_attr(),
+      const dnnl::inner_product_backward_weights::primitive_desc pd(desc, user_scratchpad_attr(),
                                                                     cpu_engine(), hint);
       entry->primitive = dnnl::inner_product_backward_weights(pd);
       entry->scratchpad_desc = pd.scratchpad_desc();

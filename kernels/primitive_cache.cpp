@@ -44,6 +44,30 @@ dnnl::primitive_attr user_scratchpad_attr() {
   return attr;
 }
 
+dnnl::primitive_attr fused_activation_attr(Activation activation, bool fuse) {
+  dnnl::primitive_attr attr = user_scratchpad_attr();
+  dnnl::algorithm algorithm = dnnl::algorithm::undef;
+  switch (activation) {
+    case Activation::kRelu:
+      algorithm = dnnl::algorithm::eltwise_relu;
+      break;
+    case Activation::kTanh:
+      algorithm = dnnl::algorithm::eltwise_tanh;
+      break;
+    case Activation::kSigmoid:
+      algorithm = dnnl::algorithm::eltwise_logistic;
+      break;
+    default:
+      break;
+  }
+  if (fuse && algorithm != dnnl::algorithm::undef) {
+    dnnl::post_ops post_ops;
+    post_ops.append_eltwise(1.0f, algorithm, 0.0f, 0.0f);
+    attr.set_post_ops(post_ops);
+  }
+  return attr;
+}
+
 void execute_primitive(const std::shared_ptr<const PrimitiveEntry>& entry,
                        std::initializer_list<const void*> data, const char* what) {
   execute_primitive(entry, std::span<const void* const>(data.begin(), data.size()), what);

@@ -20,6 +20,8 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "kernels/primitive_attr.h"
+
 namespace maas::kernels {
 
 // A primitive with the memory descriptors of its arguments, in the order that
@@ -68,9 +70,6 @@ class PrimitiveCache {
   std::map<Key, std::shared_ptr<const PrimitiveEntry>> entries_;
 };
 
-// Returns the attribute every cached primitive uses: a user-managed scratchpad, so that
-// several threads can execute one primitive at once.
-dnnl::primitive_attr user_scratchpad_attr();
 
 // Runs `entry` on the calling thread's stream with one data pointer per argument, in the
 // order of entry->arguments. oneDNN takes non-const handles for inputs too; it does not write

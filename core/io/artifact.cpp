@@ -365,7 +365,7 @@ Model load_artifact(const fs::path& dir) {
 
   const nlohmann::json& first_layer = manifest.architecture["layers"][0];
   if (first_layer.value("type", "") == "embedding" && encoder.vocab_size() > first_layer.value("input_dim", 0)) {
-    throw IoError(fmt::format("'{}' produces ids up to {} but the embedding holds only {} rows; the artifact is inconsistent",
+    throw IoError(fmt::format("'{}' produces ids up to {} but the embedding has only {} rows; the artifact is inconsistent, so retrain or re-export the model",
                               (dir / kTokenizerFile).string(), encoder.vocab_size() - 1,
                               first_layer.value("input_dim", 0)));
   }

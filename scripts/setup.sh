@@ -10,7 +10,7 @@ for target in "$@"; do targets+=(--target "$target"); done
 
 packages=(
   build-essential cmake pkg-config
-  libdnnl-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev libssl-dev
+  libdnnl-dev ocl-icd-opencl-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev libssl-dev
   libfmt-dev libspdlog-dev nlohmann-json3-dev libutf8proc-dev libgtest-dev
   libonnx-dev libprotobuf-dev
 )

@@ -33,6 +33,7 @@ struct FitArguments {
   bool no_split_cjk = false;
   bool char_level = false;
   std::string filters{text::kKerasFilters};
+  text::NgramOptions ngrams;
 };
 
 struct EncodeArguments {
@@ -66,7 +67,7 @@ void run_fit(const FitArguments& args) {
   padding.max_length = args.max_length;
   padding.padding = text::parse_pad_side(args.padding);
   padding.truncating = text::parse_pad_side(args.truncating);
-  const text::TextEncoder encoder(std::move(tokenizer), padding);
+  const text::TextEncoder encoder(std::move(tokenizer), padding, args.ngrams);
   io::write_file_atomic(args.output, encoder.to_json().dump(2) + "\n");
   spdlog::info("fitted a vocabulary of {} ids on {} texts from {}; wrote {}", encoder.vocab_size(), texts.size(),
                dataset.source, args.output);
@@ -124,6 +125,12 @@ void add_tokenize_command(CLI::App& app) {
   fit->add_flag("--no-lower", fit_args->no_lower, "Keep case instead of lowercasing");
   fit->add_flag("--no-split-cjk", fit_args->no_split_cjk, "Keep runs of CJK characters as one word (Keras behaviour)");
   fit->add_flag("--char-level", fit_args->char_level, "Treat every character as a token");
+  fit->add_option("--ngrams", fit_args->ngrams.order, "Add hashed n-grams of 2 to this many adjacent words; 1: off")
+      ->capture_default_str()
+      ->check(CLI::Range(1, text::kMaxNgramOrder));
+  fit->add_option("--ngram-buckets", fit_args->ngrams.buckets, "Hash buckets for n-grams; their ids follow the words")
+      ->capture_default_str()
+      ->check(CLI::Range(1, text::kMaxNgramBuckets));
   fit->callback([fit_args] { run_fit(*fit_args); });
 
   auto encode_args = std::make_shared<EncodeArguments>();

@@ -188,6 +188,8 @@ std::string dump_config(const ExperimentConfig& config) {
   out << "  char_level: " << format_bool(tokenizer.char_level) << "\n";
   out << "  oov_token: " << (tokenizer.oov_token ? detail::yaml_double_quoted(*tokenizer.oov_token) : "null") << "\n";
   out << "  split_cjk: " << format_bool(tokenizer.split_cjk) << "\n";
+  out << "  ngrams: " << tokenizer.ngrams << "\n";
+  out << "  ngram_buckets: " << tokenizer.ngram_buckets << "\n";
 
   out << "model:\n";
   out << "  layers:\n";
@@ -261,7 +263,9 @@ nlohmann::json to_json(const ExperimentConfig& config) {
         {"split", tokenizer.split},
         {"char_level", tokenizer.char_level},
         {"oov_token", optional_to_json(tokenizer.oov_token, nullptr)},
-        {"split_cjk", tokenizer.split_cjk}}},
+        {"split_cjk", tokenizer.split_cjk},
+        {"ngrams", tokenizer.ngrams},
+        {"ngram_buckets", tokenizer.ngram_buckets}}},
       {"model", {{"layers", layers}}},
       {"training",
        {{"optimizer", optimizer_json},

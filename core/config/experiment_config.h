@@ -29,6 +29,10 @@ inline constexpr int kMaxBatchSize = 1 << 20;    // the trainer also clamps it t
 inline constexpr int kMaxEmbeddingDim = 65536;   // embedding.dim
 inline constexpr int kMaxUnits = 65536;          // dense.units
 inline constexpr int kMaxInputDim = 100000000;   // embedding.input_dim (ids in the table)
+// The same bounds as text::kMaxNgramOrder and text::kMaxNgramBuckets (the trainer checks that
+// they agree), repeated because config does not depend on text.
+inline constexpr int kMaxNgramOrder = 5;            // tokenizer.ngrams
+inline constexpr int kMaxNgramBuckets = 10000000;   // tokenizer.ngram_buckets
 
 // Dataset files. Paths are absolute and lexically normal; an empty path means "not given".
 struct DataConfig {
@@ -54,6 +58,10 @@ struct TokenizerConfig {
   bool char_level = false;
   std::optional<std::string> oov_token;  // nullopt means none; never an empty string
   bool split_cjk = true;                 // split CJK text into single characters
+  // Hashed word n-grams (text::NgramOptions): windows of 2 to `ngrams` words, 1 = off. Only
+  // order-free models may use them: conv1d, lstm, gru and transformer_encoder are rejected.
+  int ngrams = 1;                        // 1 to kMaxNgramOrder
+  int ngram_buckets = 2000000;           // 1 to kMaxNgramBuckets; fastText's default -bucket
 
   bool operator==(const TokenizerConfig&) const = default;
 };

@@ -133,6 +133,23 @@ void check_layers(const ExperimentConfig& config, Checker& checker) {
   }
 }
 
+// Hashed n-gram ids follow their word in the sequence (text::TextEncoder), which only a model that
+// ignores order reads correctly: a convolution, RNN or attention layer would see each n-gram as
+// a token between two words.
+void check_ngrams(const ExperimentConfig& config, Checker& checker) {
+  if (config.tokenizer.ngrams <= 1) return;
+  const std::vector<LayerConfig>& layers = config.model.layers;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string& type = layers[i].type;
+    if (type != "conv1d" && type != "lstm" && type != "gru" && type != "transformer_encoder") continue;
+    checker.error("tokenizer.ngrams",
+                  "is " + std::to_string(config.tokenizer.ngrams) + ", but model.layers[" + std::to_string(i) +
+                      "] is " + type + ", which reads token order, and n-gram ids sit between the words; use "
+                      "ngrams: 1 with this model, or pool the embeddings (global_average_pooling1d)");
+    return;
+  }
+}
+
 // Keys of one optimizer given while the other is selected are errors, because they would
 // silently do nothing.
 void check_optimizer(OptimizerConfig& optimizer, Checker& checker) {
@@ -186,6 +203,7 @@ void finalize_config(ExperimentConfig& config, const FinalizeContext& context,
   Checker checker(context, given, diagnostics);
   if (context.root_is_map) check_required(config, checker);
   check_layers(config, checker);
+  check_ngrams(config, checker);
   check_optimizer(config.training.optimizer, checker);
   check_columns(config.data, checker);
   check_validation(config, checker);

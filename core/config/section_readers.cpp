@@ -61,7 +61,7 @@ constexpr std::array<Field<DataConfig>, 6> kDataFields{{
 
 constexpr int kMaxSequenceLength = 100000;
 
-constexpr std::array<Field<TokenizerConfig>, 10> kTokenizerFields{{
+constexpr std::array<Field<TokenizerConfig>, 12> kTokenizerFields{{
     {"num_words",
      [](TokenizerConfig& t, const Entry& e, Reader& r) {
        if (e.value.IsNull()) {
@@ -96,6 +96,10 @@ constexpr std::array<Field<TokenizerConfig>, 10> kTokenizerFields{{
      }},
     {"split_cjk", [](TokenizerConfig& t, const Entry& e,
                      Reader& r) { set_if_valid(t.split_cjk, r.read_bool(e)); }},
+    {"ngrams", [](TokenizerConfig& t, const Entry& e,
+                  Reader& r) { set_if_valid(t.ngrams, r.read_int(e, 1, kMaxNgramOrder)); }},
+    {"ngram_buckets", [](TokenizerConfig& t, const Entry& e,
+                         Reader& r) { set_if_valid(t.ngram_buckets, r.read_int(e, 1, kMaxNgramBuckets)); }},
 }};
 
 constexpr std::array<Field<OptimizerConfig>, 10> kOptimizerFields{{

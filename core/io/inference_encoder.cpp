@@ -24,16 +24,23 @@ nlohmann::json inference_encoder_to_json(const text::TextEncoder& encoder) {
 
   nlohmann::json j = nlohmann::json::object();
   j["format"] = kInferenceEncoderFormat;
-  j["version"] = kInferenceEncoderVersion;
+  j["version"] = encoder.ngrams().enabled() ? kInferenceEncoderVersion : 1;
   j["options"] = text::tokenizer_options_to_json(tokenizer.options());
   j["word_index"] = std::move(word_index);
   j["padding"] = text::pad_options_to_json(encoder.padding());
+  if (encoder.ngrams().enabled()) {
+    j["ngrams"] = text::ngram_options_to_json(encoder.ngrams());
+  }
   return j;
 }
 
 text::TextEncoder inference_encoder_from_json(const nlohmann::json& j) {
-  fields::require_exact_keys(j, "", {"format", "version", "options", "word_index", "padding"});
-  fields::require_format(j, "", kInferenceEncoderFormat, kInferenceEncoderVersion);
+  const std::int64_t version = fields::require_format(j, "", kInferenceEncoderFormat, 1, kInferenceEncoderVersion);
+  if (version == 1) {
+    fields::require_exact_keys(j, "", {"format", "version", "options", "word_index", "padding"});
+  } else {
+    fields::require_exact_keys(j, "", {"format", "version", "options", "word_index", "padding", "ngrams"});
+  }
   const text::TokenizerOptions options = text::tokenizer_options_from_json(j.at("options"), "/options");
   // Checked here so that a bad padding is reported at its own path, before the encoder is built.
   text::pad_options_from_json(j.at("padding"), "/padding");
@@ -84,10 +91,16 @@ text::TextEncoder inference_encoder_from_json(const nlohmann::json& j) {
                                     {"document_count", 0},
                                     {"word_counts", std::move(word_counts)},
                                     {"word_index", index}};
-  const nlohmann::json encoder = {{"format", text::kTextEncoderFormat},
-                                  {"version", text::kTextEncoderVersion},
-                                  {"tokenizer", tokenizer},
-                                  {"padding", j.at("padding")}};
+  nlohmann::json encoder = {{"format", text::kTextEncoderFormat},
+                            {"version", 1},
+                            {"tokenizer", tokenizer},
+                            {"padding", j.at("padding")}};
+  if (version >= 2) {
+    // Checked here so that errors name "/ngrams", the path in this document.
+    text::ngram_options_from_json(j.at("ngrams"), "/ngrams");
+    encoder["version"] = text::kTextEncoderVersion;
+    encoder["ngrams"] = j.at("ngrams");
+  }
   // The remaining check, padding.value below vocab_size, has the same path ("/padding/value")
   // in both documents.
   return text::TextEncoder::from_json(encoder);

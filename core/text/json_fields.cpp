@@ -81,6 +81,11 @@ void require_exact_keys(const nlohmann::json& j, std::string_view path,
 
 void require_format(const nlohmann::json& j, std::string_view path, std::string_view format,
                     int64_t version) {
+  require_format(j, path, format, version, version);
+}
+
+int64_t require_format(const nlohmann::json& j, std::string_view path, std::string_view format,
+                       int64_t min_version, int64_t max_version) {
   const std::string format_path = child_path(path, "format");
   const std::string found_format = read_string(field(j, path, "format"), format_path);
   if (found_format != format) {
@@ -89,15 +94,17 @@ void require_format(const nlohmann::json& j, std::string_view path, std::string_
   }
   const std::string version_path = child_path(path, "version");
   const int64_t found_version = read_integer(field(j, path, "version"), version_path, 1, INT64_MAX);
-  if (found_version > version) {
+  if (found_version > max_version) {
     throw Unsupported(fmt::format(
         "unsupported {} version at {}: expected at most {}, got {}; upgrade maas to read it",
-        format, version_path, version, found_version));
+        format, version_path, max_version, found_version));
   }
-  if (found_version != version) {
-    fail(version_path, fmt::format("{}", version), fmt::format("{}", found_version),
-         "write the document with a current maas");
+  if (found_version < min_version) {
+    fail(version_path, min_version == max_version ? fmt::format("{}", max_version)
+                                                  : fmt::format("{} to {}", min_version, max_version),
+         fmt::format("{}", found_version), "write the document with a current maas");
   }
+  return found_version;
 }
 
 const nlohmann::json& field(const nlohmann::json& j, std::string_view path, std::string_view key) {

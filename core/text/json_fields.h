@@ -31,6 +31,10 @@ void require_exact_keys(const nlohmann::json& j, std::string_view path,
 void require_format(const nlohmann::json& j, std::string_view path, std::string_view format,
                     int64_t version);
 
+// The same for a reader of versions min_version to max_version. Returns the version found.
+int64_t require_format(const nlohmann::json& j, std::string_view path, std::string_view format,
+                       int64_t min_version, int64_t max_version);
+
 const nlohmann::json& field(const nlohmann::json& j, std::string_view path, std::string_view key);
 std::string child_path(std::string_view path, std::string_view key);
 std::string child_path(std::string_view path, std::size_t index);

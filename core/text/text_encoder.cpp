@@ -1,6 +1,8 @@
 #include "core/text/text_encoder.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -15,15 +17,42 @@ bool is_valid_pad_value(int32_t value, int vocab_size) { return value >= 0 && va
 
 }  // namespace
 
-TextEncoder::TextEncoder(WordTokenizer tokenizer, PadOptions padding)
-    : tokenizer_(std::move(tokenizer)), padding_(padding) {
+TextEncoder::TextEncoder(WordTokenizer tokenizer, PadOptions padding, NgramOptions ngrams)
+    : tokenizer_(std::move(tokenizer)), padding_(padding), ngrams_(ngrams) {
   validate_pad_options(padding_);
+  validate_ngram_options(ngrams_);
+  if (ngrams_.enabled() && std::int64_t{tokenizer_.vocab_size()} + ngrams_.buckets >
+                               std::numeric_limits<int32_t>::max()) {
+    throw InvalidArgument(fmt::format(
+        "invalid n-gram bucket count {}: with {} word ids the ids would pass the int32 range; "
+        "lower ngram_buckets or num_words",
+        ngrams_.buckets, tokenizer_.vocab_size()));
+  }
   if (!is_valid_pad_value(padding_.value, tokenizer_.vocab_size())) {
     throw InvalidArgument(fmt::format(
         "invalid padding value {}: expected an id in [0, {}) (the tokenizer's vocab_size); "
         "use 0, the id Keras and maas reserve for padding",
         padding_.value, tokenizer_.vocab_size()));
   }
+}
+
+int TextEncoder::vocab_size() const {
+  return tokenizer_.vocab_size() + (ngrams_.enabled() ? ngrams_.buckets : 0);
+}
+
+template <typename OnId>
+void TextEncoder::for_each_id(std::string_view text, OnId&& on_id) const {
+  if (!ngrams_.enabled()) {
+    tokenizer_.for_each_id(text, on_id);
+    return;
+  }
+  NgramWindow window(ngrams_, tokenizer_.vocab_size());
+  tokenizer_.for_each_word(text, [&](std::string_view word, int32_t id) {
+    if (id != WordTokenizer::kDroppedWord) {
+      on_id(id);
+    }
+    window.push(word, on_id);
+  });
 }
 
 std::vector<int32_t> TextEncoder::encode(std::string_view text) const {
@@ -39,7 +68,7 @@ void TextEncoder::encode_into(std::string_view text, int32_t* dst) const {
   // The tokenizer normalizes the whole text before it emits the first id, so an invalid text
   // throws before dst is touched.
   if (padding_.truncating == PadSide::kPost) {
-    tokenizer_.for_each_id(text, [&](int32_t id) {
+    for_each_id(text, [&](int32_t id) {
       if (count < length) {
         dst[count] = id;
       }
@@ -47,7 +76,7 @@ void TextEncoder::encode_into(std::string_view text, int32_t* dst) const {
     });
   } else {
     // dst is a ring buffer that ends up holding the last `length` ids.
-    tokenizer_.for_each_id(text, [&](int32_t id) {
+    for_each_id(text, [&](int32_t id) {
       dst[count % length] = id;
       ++count;
     });
@@ -84,16 +113,25 @@ std::vector<int32_t> TextEncoder::encode_batch(const std::vector<std::string>& t
 nlohmann::json TextEncoder::to_json() const {
   nlohmann::json j = nlohmann::json::object();
   j["format"] = kTextEncoderFormat;
-  j["version"] = kTextEncoderVersion;
+  j["version"] = ngrams_.enabled() ? kTextEncoderVersion : 1;
   j["tokenizer"] = tokenizer_.to_json();
   j["padding"] = pad_options_to_json(padding_);
+  if (ngrams_.enabled()) {
+    j["ngrams"] = ngram_options_to_json(ngrams_);
+  }
   return j;
 }
 
 TextEncoder TextEncoder::from_json(const nlohmann::json& j, std::string_view json_path) {
   using json_fields::child_path;
-  json_fields::require_exact_keys(j, json_path, {"format", "version", "tokenizer", "padding"});
-  json_fields::require_format(j, json_path, kTextEncoderFormat, kTextEncoderVersion);
+  const int64_t version =
+      json_fields::require_format(j, json_path, kTextEncoderFormat, 1, kTextEncoderVersion);
+  if (version == 1) {
+    json_fields::require_exact_keys(j, json_path, {"format", "version", "tokenizer", "padding"});
+  } else {
+    json_fields::require_exact_keys(j, json_path,
+                                    {"format", "version", "tokenizer", "padding", "ngrams"});
+  }
 
   WordTokenizer tokenizer =
       WordTokenizer::from_json(j.at("tokenizer"), child_path(json_path, "tokenizer"));
@@ -105,7 +143,10 @@ TextEncoder TextEncoder::from_json(const nlohmann::json& j, std::string_view jso
                                   tokenizer.vocab_size()),
                       fmt::format("{}", padding.value), "use 0, the id reserved for padding");
   }
-  return TextEncoder(std::move(tokenizer), padding);
+  const NgramOptions ngrams = version == 1 ? NgramOptions{}
+                                           : ngram_options_from_json(
+                                                 j.at("ngrams"), child_path(json_path, "ngrams"));
+  return TextEncoder(std::move(tokenizer), padding, ngrams);
 }
 
 }  // namespace maas::text

@@ -60,12 +60,27 @@ class WordTokenizer {
   // Calls on_id(int32_t) for each id text_to_sequence would return, without building a vector.
   template <typename OnId>
   void for_each_id(std::string_view text, OnId&& on_id) const {
+    for_each_word(text, [&](std::string_view, int32_t id) {
+      if (id != kDroppedWord) {
+        on_id(id);
+      }
+    });
+  }
+
+  // Id of a word that text_to_sequence drops (unknown or cut by num_words, without oov_token).
+  static constexpr int32_t kDroppedWord = -1;
+
+  // Calls on_word(std::string_view word, int32_t id) for every word of text_to_words(text) in
+  // order, with the id text_to_sequence gives it or kDroppedWord. The views are valid for the
+  // whole call.
+  template <typename OnWord>
+  void for_each_word(std::string_view text, OnWord&& on_word) const {
     splitter_.for_each_token(text, [&](std::string_view token) {
       const auto it = word_index_.find(token);
       if (it != word_index_.end() && it->second < id_limit_) {
-        on_id(it->second);
-      } else if (oov_index_.has_value()) {
-        on_id(*oov_index_);
+        on_word(token, it->second);
+      } else {
+        on_word(token, oov_index_.value_or(kDroppedWord));
       }
     });
   }

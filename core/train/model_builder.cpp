@@ -18,6 +18,16 @@ text::TokenizerOptions tokenizer_options(const config::TokenizerConfig& config) 
   return options;
 }
 
+static_assert(config::kMaxNgramOrder == text::kMaxNgramOrder);
+static_assert(config::kMaxNgramBuckets == text::kMaxNgramBuckets);
+
+text::NgramOptions ngram_options(const config::TokenizerConfig& config) {
+  text::NgramOptions options;
+  options.order = config.ngrams;
+  options.buckets = config.ngram_buckets;
+  return options;
+}
+
 text::PadOptions pad_options(const config::TokenizerConfig& config) {
   text::PadOptions options;
   options.max_length = config.max_length;

@@ -11,6 +11,7 @@ namespace maas::train {
 
 text::TokenizerOptions tokenizer_options(const config::TokenizerConfig& config);
 text::PadOptions pad_options(const config::TokenizerConfig& config);
+text::NgramOptions ngram_options(const config::TokenizerConfig& config);
 
 // Builds the nn::Sequential architecture JSON. The embedding's input_dim defaults to `vocab_size`.
 // The last dense layer's "auto" units and activation become 1 sigmoid unit for two classes, and a

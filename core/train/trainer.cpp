@@ -232,7 +232,7 @@ void check_embedding_sizes(const config::ExperimentConfig& config, int vocab_siz
     if (rows * layer.dim <= kMaxEmbeddingValues) continue;
     throw ConfigError(fmt::format(
         "{}: model.layers[{}].embedding: the table of {} ids x {} dims has {} values, more than the {} allowed; lower "
-        "dim, input_dim or tokenizer.num_words",
+        "dim, input_dim, tokenizer.num_words or tokenizer.ngram_buckets",
         layer.location, i, rows, layer.dim, rows * layer.dim, kMaxEmbeddingValues));
   }
 }
@@ -368,9 +368,10 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
       throw InvalidArgument(fmt::format("{}: {}", train_set.source, e.what()));
     }
   }
-  text::TextEncoder encoder(std::move(tokenizer), pad_options(config.tokenizer));
-  spdlog::info("{}: {} training examples, {} labels, vocabulary of {} ids", train_set.source, train_set.examples.size(),
-               labels.size(), encoder.vocab_size());
+  text::TextEncoder encoder(std::move(tokenizer), pad_options(config.tokenizer), ngram_options(config.tokenizer));
+  spdlog::info("{}: {} training examples, {} labels, vocabulary of {} ids ({} words, {} n-gram buckets)",
+               train_set.source, train_set.examples.size(), labels.size(), encoder.vocab_size(),
+               encoder.word_vocab_size(), encoder.vocab_size() - encoder.word_vocab_size());
 
   check_embedding_sizes(config, encoder.vocab_size());
   nn::Sequential network = build_network(config, encoder.vocab_size(), static_cast<int>(labels.size()));

@@ -33,6 +33,8 @@ tokenizer:
   char_level: false
   oov_token: null
   split_cjk: true
+  ngrams: 1
+  ngram_buckets: 2000000
 model:
   layers:
     - embedding: {dim: 8, input_dim: null}

@@ -120,7 +120,7 @@ const std::vector<ErrorCase>& error_cases() {
       {"ngrams with conv1d",
        with_layers("    - embedding: {dim: 4}\n    - conv1d: {filters: 4, kernel_size: 3}\n"
                    "    - global_max_pooling1d: {}\n    - dense: {activation: auto}\ntokenizer:\n  ngrams: 2\n"),
-       "text.yaml:10:11: tokenizer.ngrams: ",
+       "text.yaml:10:3: tokenizer.ngrams: ",
        "is 2, but model.layers[1] is conv1d, which reads token order, and n-gram ids sit between the words"},
       {"empty oov_token", with_tail("tokenizer:\n  oov_token: \"\"\n"),
        "text.yaml:9:14: tokenizer.oov_token: ", "expected a non-empty string, got an empty string"},

@@ -7,24 +7,14 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "tests/text/fitted_tokenizer.h"
 
 namespace maas::text {
 namespace {
 
 using Ids = std::vector<int32_t>;
 
-// Ten words with distinct counts, so w1 gets index 1, ..., w10 index 10.
-WordTokenizer fitted_tokenizer(TokenizerOptions options = {}) {
-  std::vector<std::string> texts;
-  for (int word = 1; word <= 10; ++word) {
-    for (int repeat = 0; repeat < 11 - word; ++repeat) {
-      texts.push_back(std::string("w").append(std::to_string(word)));
-    }
-  }
-  WordTokenizer tokenizer(std::move(options));
-  tokenizer.fit_on_texts(texts);
-  return tokenizer;
-}
+using testing::fitted_tokenizer;
 
 // "w1 w2 ... wN"
 std::string words_up_to(int count) {

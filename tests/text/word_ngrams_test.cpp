@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "tests/text/fitted_tokenizer.h"
 #include "core/text/text_encoder.h"
 
 namespace maas::text {
@@ -38,18 +39,7 @@ std::uint32_t bucket_of(const std::vector<std::string_view>& words, int buckets)
   return ngram_bucket(words, buckets);
 }
 
-// Ten words with distinct counts, so w1 gets index 1, ..., w10 index 10, and vocab_size 11.
-WordTokenizer fitted_tokenizer(TokenizerOptions options = {}) {
-  std::vector<std::string> texts;
-  for (int word = 1; word <= 10; ++word) {
-    for (int repeat = 0; repeat < 11 - word; ++repeat) {
-      texts.push_back(std::string("w").append(std::to_string(word)));
-    }
-  }
-  WordTokenizer tokenizer(std::move(options));
-  tokenizer.fit_on_texts(texts);
-  return tokenizer;
-}
+using testing::fitted_tokenizer;
 
 TEST(Fnv1a64, MatchesPublishedVectors) {
   // Test vectors of the FNV reference (Fowler, Noll, Vo: "FNV hash", isthe.com/chongo/tech/comp/fnv).

@@ -18,8 +18,8 @@ using Probabilities = std::vector<std::vector<float>>;
 class Predictor {
  public:
   // A model with int8 weights (format version 2 or 3) runs on QuantizedNetwork when that covers
-  // its layers (QuantizedNetwork::runs), every other model on its float network, which holds the
-  // dequantized weights of an int8 model.
+  // its layers (QuantizedNetwork::runs), every other model on its float network, which contains
+  // the dequantized weights of an int8 model.
   explicit Predictor(io::Model model);
 
   // Loads and verifies the artifact folder `dir` (see io::load_artifact).

@@ -12,7 +12,7 @@
 // dequantized weights, so the guarantees above do not hold for it. An int8 path pays here: the
 // work is a gather and a few small matrix-vector products, and on GameTox one text takes 3.6 µs
 // against 4.1 µs in float (docs/BENCHMARKS.md). For the other layers it would be a large new
-// kernel each (convolution, LSTM and GRU cells with their gate layouts, attention), and oneDNN
+// kernel each: convolution, LSTM and GRU cells with their gate layouts, and attention. oneDNN
 // 2.6's int8 convolution and RNN primitives take int8 or u8 activations, which would need scales
 // of their own. Weight-only quantization keeps the int8 weights on disk and runs the same float
 // primitives as training.

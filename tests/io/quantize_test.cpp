@@ -75,7 +75,7 @@ TEST(QuantizeRows, RejectsUnquantizableTensors) {
 }
 
 TEST(QuantizeChannels, Conv1dScalesPerFilter) {
-  // Kernel [kernel_size 2, in 1, filters 2]: filter 0 holds {0.5, -1.27}, filter 1 holds {2.54, 0.03}.
+  // Kernel [kernel_size 2, in 1, filters 2]: filter 0 contains {0.5, -1.27}, filter 1 {2.54, 0.03}.
   // Filter 0: max 1.27, scale 0.01 -> {50, -127}. Filter 1: max 2.54, scale 0.02 -> {127, 2}
   // (0.03 / 0.02 = 1.5 rounds to even 2).
   const Tensor weights = matrix({2, 1, 2}, {0.5f, 2.54f, -1.27f, 0.03f});
@@ -90,7 +90,7 @@ TEST(QuantizeChannels, Conv1dScalesPerFilter) {
 }
 
 TEST(QuantizeChannels, RecurrentScalesPerDirectionAndGateUnit) {
-  // Kernel [directions 2, in 2, gate units 2]; channel (d, g) holds w[d, 0, g] and w[d, 1, g].
+  // Kernel [directions 2, in 2, gate units 2]; channel (d, g) contains w[d, 0, g] and w[d, 1, g].
   // (0, 0): {1.27, 0.5} -> scale 0.01, {127, 50}. (0, 1): {-0.254, 0.1} -> scale 0.002, {-127, 50}.
   // (1, 0): zeros -> scale 0. (1, 1): {0, 12.7} -> scale 0.1, {0, 127}.
   const Tensor weights = matrix({2, 2, 2}, {1.27f, -0.254f, 0.5f, 0.1f, 0.0f, 0.0f, 0.0f, 12.7f});

@@ -31,7 +31,7 @@ namespace fs = std::filesystem;
 // at most half a step, max |w| / 254 of its channel (0.4 % of the channel's largest weight), and
 // these models saw at most 0.0006 (bilstm); 0.01 leaves room for other seeds and thread counts.
 constexpr float kMaxProbabilityDelta = 0.01f;
-// Least share of rows whose top class must agree: rows near a decision boundary may flip.
+// Minimum share of rows whose top class must agree: rows near a decision boundary may flip.
 constexpr double kMinArgmaxAgreement = 0.95;
 
 // Three intents keyed by one of their words among filler words, so that every architecture
@@ -207,7 +207,7 @@ TEST_P(Int8ExportTest, FolderSmallerThanFloat) {
   RecordProperty("weights_ratio", std::to_string(weights_ratio));
   // An int8 row of 16 weights takes 16 bytes plus a 4-byte scale against 64 bytes in float32
   // (3.2 times), and the float biases and layer-norm parameters weigh more in models this small.
-  // The folder also holds the manifest with the training config, which does not shrink.
+  // The folder also contains the manifest with the training config, which does not shrink.
   EXPECT_GT(weights_ratio, 2.5);
   EXPECT_GT(folder_ratio, 1.2);
 }

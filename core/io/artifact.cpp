@@ -164,9 +164,9 @@ QuantizedTensor read_quantized(SafetensorsContents& contents, const nn::Paramete
   const std::optional<std::vector<std::int64_t>> scales_shape =
       int8_scales_shape(parameter.name, parameter.value.shape());
   if (!scales_shape) {
-    throw IoError(fmt::format("'{}' lists '{}' as int8 in '{}', but maas keeps that parameter float32; the artifact "
-                              "is damaged or was written by a newer maas",
-                              file.string(), parameter.name, kManifestFile));
+    throw IoError(fmt::format("'{}' lists '{}' as int8, but maas keeps that parameter float32; the artifact is "
+                              "damaged or was written by a newer maas",
+                              (file.parent_path() / kManifestFile).string(), parameter.name));
   }
   const auto values = contents.int8_tensors.find(parameter.name);
   if (values == contents.int8_tensors.end()) {

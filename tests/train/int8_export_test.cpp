@@ -277,6 +277,29 @@ TEST_P(Int8ExportTest, DamagedLayerTensorsAreRejected) {
   }
 }
 
+TEST_P(Int8ExportTest, FloatParameterListedAsInt8Rejected) {
+  const io::SafetensorsContents contents = io::decode_safetensors_with_int8(
+      io::read_regular_file(int8_model_ / io::kWeightsFile, std::uint64_t{1} << 30), "test");
+  std::string float_parameter;
+  for (const auto& [name, tensor] : contents.tensors) {
+    if (!name.ends_with(io::kScalesSuffix)) float_parameter = name;
+  }
+  ASSERT_FALSE(float_parameter.empty());
+  const fs::path manifest_file = int8_model_ / io::kManifestFile;
+  nlohmann::json manifest = nlohmann::json::parse(io::read_regular_file(manifest_file, std::uint64_t{1} << 30));
+  manifest["quantization"]["tensors"].push_back(float_parameter);
+  io::write_file_atomic(manifest_file, manifest.dump(2));
+  try {
+    io::load_artifact(int8_model_);
+    FAIL() << "loaded an artifact that lists " << float_parameter << " as int8";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("lists '" + float_parameter + "' as int8, but maas keeps that parameter "
+                                         "float32"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST_P(Int8ExportTest, CorruptedInt8BytesFailChecksum) {
   const fs::path weights = int8_model_ / io::kWeightsFile;
   std::string bytes = io::read_regular_file(weights, std::uint64_t{1} << 30);

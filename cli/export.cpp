@@ -68,8 +68,8 @@ void add_export_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"repository", "onnx"}));
   exporter->add_option("--quantize", args->quantize,
-                       "int8: store embedding tables and dense kernels as int8 with one float scale per row "
-                       "and keep only the vocabulary encoding needs (format version 3, about 3.5x smaller)")
+                       "int8: store embedding tables and layer kernels as int8 with one float scale per output "
+                       "channel and keep only the vocabulary encoding needs (format version 3, about 3.5x smaller)")
       ->capture_default_str()
       ->check(CLI::IsMember({"none", "int8"}));
   exporter->add_option("--name", args->name, "Model name in the repository; default: the name stored in the model");

@@ -48,7 +48,9 @@ Probabilities encode_and_run(const text::TextEncoder& encoder, int network_outpu
 }  // namespace
 
 Predictor::Predictor(io::Model model) : model_(std::move(model)) {
-  if (!model_.quantized.empty()) quantized_ = std::make_shared<const QuantizedNetwork>(model_);
+  if (!model_.quantized.empty() && QuantizedNetwork::runs(model_.network)) {
+    quantized_ = std::make_shared<const QuantizedNetwork>(model_);
+  }
 }
 
 Tensor Predictor::predict_ids(const Tensor& ids) const {

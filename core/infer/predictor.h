@@ -17,8 +17,9 @@ using Probabilities = std::vector<std::vector<float>>;
 
 class Predictor {
  public:
-  // A model with int8 weights (format version 2) runs on QuantizedNetwork, every other model on
-  // its float network.
+  // A model with int8 weights (format version 2 or 3) runs on QuantizedNetwork when that covers
+  // its layers (QuantizedNetwork::runs), every other model on its float network, which contains
+  // the dequantized weights of an int8 model.
   explicit Predictor(io::Model model);
 
   // Loads and verifies the artifact folder `dir` (see io::load_artifact).
@@ -34,7 +35,8 @@ class Predictor {
   // predict() (a binary model has one column, p). For callers that encode texts themselves.
   Tensor predict_ids(const Tensor& ids) const;
 
-  // True when the model runs on its int8 weights.
+  // True when the model runs on its int8 weights (QuantizedNetwork), false when it runs on float
+  // weights, dequantized or not.
   bool quantized() const { return quantized_ != nullptr; }
 
   // Returns the padded ids the model receives as input for `text`.
@@ -47,7 +49,7 @@ class Predictor {
 
  private:
   io::Model model_;
-  std::shared_ptr<const QuantizedNetwork> quantized_;  // null for float models
+  std::shared_ptr<const QuantizedNetwork> quantized_;  // null when the float network runs
 };
 
 // Runs `network` on `texts` encoded by `encoder`, in batches of at most `max_batch` rows, and

@@ -54,6 +54,18 @@ float dot_int8(const std::int8_t* q, const float* x, std::int64_t n) {
 
 }  // namespace
 
+bool QuantizedNetwork::runs(const nn::Sequential& network) {
+  for (std::size_t i = 0; i < network.layer_count(); ++i) {
+    const nn::Layer& layer = network.layer(i);
+    const bool has_int8_path = dynamic_cast<const nn::Embedding*>(&layer) != nullptr ||
+                               dynamic_cast<const nn::GlobalAveragePooling1D*>(&layer) != nullptr ||
+                               dynamic_cast<const nn::Dense*>(&layer) != nullptr ||
+                               dynamic_cast<const nn::Dropout*>(&layer) != nullptr;
+    if (!has_int8_path) return false;
+  }
+  return true;
+}
+
 QuantizedNetwork::QuantizedNetwork(const io::Model& model) {
   const nn::Sequential& network = model.network;
   for (std::size_t i = 0; i < network.layer_count(); ++i) {

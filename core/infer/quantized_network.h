@@ -1,10 +1,21 @@
 #pragma once
-// Inference with the int8 weights of a version 2 artifact, without dequantizing them first.
+// Inference with the int8 weights of a version 2 or 3 artifact, without dequantizing them first,
+// for the architectures it runs: embedding, global_average_pooling1d, dense and dropout.
 //
 // Each text is computed on its own, in a fixed order of operations, so a text gets bit-identical
 // probabilities whatever batch it arrives in and whatever the thread count. (The float path runs
 // oneDNN on the whole batch, whose summation order can depend on the batch size.) Activations stay
 // float32: only the weights are int8, each row scaled by its float32 scale.
+//
+// An int8 model with any other layer (conv1d, lstm, gru, transformer_encoder, layer_normalization,
+// global_max_pooling1d) runs on the float network that io::load_artifact fills with the
+// dequantized weights, so the guarantees above do not hold for it. An int8 path pays here: the
+// work is a gather and a few small matrix-vector products, and on GameTox one text takes 3.6 µs
+// against 4.1 µs in float (docs/BENCHMARKS.md). For the other layers it would be a large new
+// kernel each: convolution, LSTM and GRU cells with their gate layouts, and attention. oneDNN
+// 2.6's int8 convolution and RNN primitives take int8 or u8 activations, which would need scales
+// of their own. Weight-only quantization keeps the int8 weights on disk and runs the same float
+// primitives as training.
 
 #include <cstdint>
 #include <vector>
@@ -17,9 +28,12 @@ namespace maas::infer {
 class QuantizedNetwork {
  public:
   // Copies the int8 tensors and float biases out of `model`. Throws Unsupported when a layer has
-  // no int8 path here (only embedding, global_average_pooling1d, dense and dropout have one), and
-  // InvalidArgument when `model` has no int8 weights.
+  // no int8 path here (see runs()), and InvalidArgument when `model` has no int8 weights.
   explicit QuantizedNetwork(const io::Model& model);
+
+  // True when every layer of `network` has an int8 path here: embedding, global_average_pooling1d,
+  // dense and dropout.
+  static bool runs(const nn::Sequential& network);
 
   // Writes the probabilities [batch, outputs()] for ids [batch, seq] to `dst`, with the output
   // activation applied. Ids must lie in [0, vocab) (the artifact loader guarantees it for ids

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <set>
 #include <cstring>
+#include <optional>
+#include <set>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -158,8 +159,15 @@ void check_float_tensor(const Tensor& stored, const std::string& name, const std
   }
 }
 
-// Reads the int8 tensor `name` and its scales, checks both shapes and returns them.
+// Reads the int8 tensor of `parameter` and its scales, checks both shapes and returns them.
 QuantizedTensor read_quantized(SafetensorsContents& contents, const nn::Parameter& parameter, const fs::path& file) {
+  const std::optional<std::vector<std::int64_t>> scales_shape =
+      int8_scales_shape(parameter.name, parameter.value.shape());
+  if (!scales_shape) {
+    throw IoError(fmt::format("'{}' lists '{}' as int8, but maas keeps that parameter float32; the artifact is "
+                              "damaged or was written by a newer maas",
+                              (file.parent_path() / kManifestFile).string(), parameter.name));
+  }
   const auto values = contents.int8_tensors.find(parameter.name);
   if (values == contents.int8_tensors.end()) {
     throw IoError(fmt::format("'{}' has no int8 tensor '{}' that the manifest lists as quantized", file.string(),
@@ -176,8 +184,8 @@ QuantizedTensor read_quantized(SafetensorsContents& contents, const nn::Paramete
     throw IoError(fmt::format("'{}' has no tensor '{}' with the scales of '{}'", file.string(), scales_name,
                               parameter.name));
   }
-  check_float_tensor(scales->second, scales_name, {parameter.value.dim(0)}, file);
-  QuantizedTensor quantized{std::move(values->second), {}};
+  check_float_tensor(scales->second, scales_name, *scales_shape, file);
+  QuantizedTensor quantized{std::move(values->second), {}, *scales_shape};
   const float* scale = scales->second.data<float>();
   quantized.scales.assign(scale, scale + scales->second.numel());
   contents.int8_tensors.erase(values);
@@ -192,7 +200,7 @@ void load_weights(nn::Sequential& network, SafetensorsContents contents, const s
   for (nn::Parameter& parameter : network.parameters()) {
     if (std::find(quantized_names.begin(), quantized_names.end(), parameter.name) != quantized_names.end()) {
       QuantizedTensor stored = read_quantized(contents, parameter, file);
-      parameter.value = dequantize_rows(stored);
+      parameter.value = dequantize(stored);
       quantized.emplace(parameter.name, std::move(stored));
       continue;
     }
@@ -263,15 +271,19 @@ text::TextEncoder read_encoder(const fs::path& dir, const ModelManifest& manifes
 }
 
 // Returns the tensor bytes weights.safetensors needs for `network`: 4 per float32 value, and for
-// each parameter in `quantized_names` 1 per int8 value plus 4 per row for its scales.
+// each parameter in `quantized_names` 1 per int8 value plus 4 per scale.
 std::uint64_t expected_tensor_bytes(const nn::Sequential& network, const std::vector<std::string>& quantized_names) {
   std::uint64_t total = 0;
   for (const nn::Parameter& parameter : network.parameters()) {
     const auto values = static_cast<std::uint64_t>(parameter.value.numel());
-    const bool quantized =
+    const bool listed =
         std::find(quantized_names.begin(), quantized_names.end(), parameter.name) != quantized_names.end();
-    if (quantized && parameter.value.rank() >= 1) {
-      total += values + 4 * static_cast<std::uint64_t>(parameter.value.dim(0));
+    const std::optional<std::vector<std::int64_t>> scales_shape =
+        listed ? int8_scales_shape(parameter.name, parameter.value.shape()) : std::nullopt;
+    if (scales_shape) {
+      std::uint64_t scales = 1;
+      for (const std::int64_t size : *scales_shape) scales *= static_cast<std::uint64_t>(size);
+      total += values + 4 * scales;
     } else {
       total += 4 * values;
     }
@@ -321,17 +333,18 @@ void save_quantized_artifact(const fs::path& dir, ModelManifest manifest, const 
   std::vector<NamedTensor> named;
   nlohmann::json quantized_names = nlohmann::json::array();
   for (const nn::Parameter& parameter : network.parameters()) {
-    if (!is_quantized_parameter(parameter.name)) {
+    std::optional<std::vector<std::int64_t>> scales_shape = int8_scales_shape(parameter.name, parameter.value.shape());
+    if (!scales_shape) {
       named.push_back({parameter.name, &parameter.value});
       continue;
     }
-    quantized.emplace_back(parameter.name, quantize_rows(parameter.value, parameter.name));
+    quantized.emplace_back(parameter.name, quantize_channels(parameter.value, std::move(*scales_shape), parameter.name));
     quantized_names.push_back(parameter.name);
   }
   scales.reserve(quantized.size());
   std::vector<NamedInt8Tensor> int8_named;
   for (const auto& [name, tensor] : quantized) {
-    Tensor scale({static_cast<std::int64_t>(tensor.scales.size())}, DType::kFloat32);
+    Tensor scale(tensor.scales_shape, DType::kFloat32);
     std::copy(tensor.scales.begin(), tensor.scales.end(), scale.data<float>());
     scales.emplace_back(name + std::string(kScalesSuffix), std::move(scale));
     int8_named.push_back({name, &tensor.values});

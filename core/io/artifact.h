@@ -29,8 +29,8 @@ inline constexpr std::string_view kArtifactFormat = "maas.model";
 // Version 1: float32 weights. save_artifact still writes it, so older maas releases read every
 // float model.
 inline constexpr int kArtifactFormatVersion = 1;
-// Version 2: embedding tables and dense kernels as int8 with per-row float32 scales (quantize.h).
-// Versions 2 and later hold int8 weights.
+// Version 2: embedding tables and layer kernels as int8 with float32 scales per output channel
+// (quantize.h). Versions 2 and later hold int8 weights.
 inline constexpr int kQuantizedFormatVersion = 2;
 // Version 3: version 2 with tokenizer.json reduced to what encoding needs (inference_encoder.h).
 // save_quantized_artifact writes it.
@@ -43,8 +43,11 @@ inline constexpr std::uint64_t kMaxArtifactJsonBytes = std::uint64_t{1} << 30;
 // Largest padding.max_length load_artifact accepts: the maximum tokenizer.max_length of a training
 // config. Inference allocates max_length ids per text.
 inline constexpr int kMaxSequenceLength = 100000;
-// Name of the per-row scales tensor stored beside the int8 tensor `name` in version 2.
+// Name of the scales tensor stored beside the int8 tensor `name` from version 2 on.
 inline constexpr std::string_view kScalesSuffix = ".scales";
+// The scheme name predates per-channel scales for rank-3 kernels (quantize.h) and stays: for
+// rank-2 tensors, the only ones older releases wrote, rows are the channels. Older readers reject
+// a rank-3 scales tensor by its shape, so the new kernels needed no new format version.
 inline constexpr std::string_view kQuantizationScheme = "int8_symmetric_per_row";
 inline constexpr std::string_view kManifestFile = "manifest.json";
 inline constexpr std::string_view kTokenizerFile = "tokenizer.json";
@@ -82,9 +85,10 @@ struct Model {
 void save_artifact(const std::filesystem::path& dir, ModelManifest manifest, const nn::Sequential& network,
                    const text::TextEncoder& encoder);
 
-// Writes a version 3 artifact: like save_artifact, but every embedding table and dense kernel of
-// `network` is stored as int8 with per-row scales (quantize.h), and tokenizer.json keeps only what
-// encoding needs (inference_encoder.h). Throws InvalidArgument for a non-finite weight.
+// Writes a version 3 artifact: like save_artifact, but every parameter that int8_scales_shape
+// selects (embedding tables and layer kernels) is stored as int8 with per-channel scales
+// (quantize.h), and tokenizer.json keeps only what encoding needs (inference_encoder.h). Throws
+// InvalidArgument for a non-finite weight.
 void save_quantized_artifact(const std::filesystem::path& dir, ModelManifest manifest, const nn::Sequential& network,
                              const text::TextEncoder& encoder);
 

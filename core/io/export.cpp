@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 #include <limits>
 
 #include <fmt/format.h>
@@ -74,19 +73,6 @@ fs::path export_to_repository(const fs::path& model_dir, const fs::path& reposit
     throw IoError(fmt::format("'{}' exists already; pass another --version or remove it", target.string()));
   }
   if (quantize_int8 && model.quantized.empty()) {
-    // The int8 runtime (infer::QuantizedNetwork) covers only these layers, so a model with any
-    // other layer is rejected here instead of producing an artifact that cannot be loaded.
-    // TODO: int8 paths for conv1d, lstm, gru, layer_normalization and transformer_encoder.
-    static const std::set<std::string> kInt8Layers = {"embedding", "global_average_pooling1d", "dense", "dropout"};
-    for (std::size_t i = 0; i < model.network.layer_count(); ++i) {
-      const std::string type(model.network.layer(i).type());
-      if (kInt8Layers.count(type) == 0) {
-        throw Unsupported(fmt::format("'{}' has layer {} of type '{}', which int8 export does not support yet; "
-                                      "export it without --quantize (supported: embedding, "
-                                      "global_average_pooling1d, dense, dropout)",
-                                      model_dir.string(), i, type));
-      }
-    }
     // save_quantized_artifact stages and publishes the folder itself.
     save_quantized_artifact(target, model.manifest, model.network, model.encoder);
     return target;

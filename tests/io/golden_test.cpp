@@ -35,7 +35,10 @@ struct GoldenCase {
 };
 
 const std::vector<GoldenCase> kGoldenCases = {
-    {"v1", "intents"}, {"v1", "toxic"}, {"v2", "intents"}, {"v2", "toxic"}, {"v3", "intents"}, {"v3", "toxic"}};
+    {"v1", "intents"}, {"v1", "toxic"}, {"v2", "intents"}, {"v2", "toxic"}, {"v3", "intents"}, {"v3", "toxic"},
+    // intents_recurrent: int8 conv1d and bidirectional GRU kernels. intents_encoder: int8
+    // transformer encoder and LSTM kernels.
+    {"v3", "intents_recurrent"}, {"v3", "intents_encoder"}};
 
 using Probabilities = std::vector<std::vector<float>>;
 

@@ -77,7 +77,7 @@ void parse_number(Example& example, std::string_view source, std::string_view la
                   const ReadOptions& options) {
   if (example.label.empty() && !options.require_label) return;
   require_non_empty_label(example.label, source, example.line, label_location);
-  // strtod, not from_chars, so that "+1" and leading spaces parse as they do in other tools.
+  // strtod, unlike from_chars, accepts a leading '+' and leading spaces, as Python's float() does.
   const char* begin = example.label.c_str();
   char* end = nullptr;
   errno = 0;

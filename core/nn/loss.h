@@ -102,9 +102,9 @@ class MeanSquaredError : public Loss {
   bool forward_done_ = false;
 };
 
-// Returns the loss for `task` and the model's output activation: for classification, softmax
-// cross-entropy for "softmax" and binary cross-entropy for "sigmoid"; for multi_label,
-// SigmoidCrossEntropyPerOutput for "sigmoid"; for regression, MeanSquaredError for "linear".
+// Returns the loss for `task` and the model's output activation. Classification takes softmax
+// cross-entropy for "softmax" and binary cross-entropy for "sigmoid". Multi_label takes
+// SigmoidCrossEntropyPerOutput for "sigmoid", and regression MeanSquaredError for "linear".
 // Throws Unsupported for any other pair, and InvalidArgument for label smoothing with regression
 // or outside [0, 1).
 std::unique_ptr<Loss> make_loss(std::string_view output_activation, float label_smoothing = 0.0f,

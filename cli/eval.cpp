@@ -1,5 +1,7 @@
-// maas eval MODEL --data FILE: loss, accuracy, per-class precision/recall/F1 and a confusion matrix,
-// and with --plot DIR the same as SVG charts plus the run's training curves.
+// maas eval MODEL --data FILE: for a classifier loss, accuracy, per-class precision/recall/F1 and a
+// confusion matrix, and with --plot DIR the same as SVG charts plus the run's training curves; for a
+// multi-label model micro- and macro-F1, subset accuracy, Hamming loss and per-label scores; for a
+// regression model MSE, MAE and R^2.
 
 #include <iostream>
 #include <optional>
@@ -30,16 +32,27 @@ struct EvalArguments {
   int threads = 0;
   bool json = false;
   std::optional<std::string> plot_dir;
+  float threshold = 0.5f;
 };
 
 void run_eval(const EvalArguments& args) {
   kernels::set_num_threads(args.threads);
   const auto predictor = infer::Predictor::load(args.model);
+  if (args.plot_dir && predictor->task() != Task::kClassification) {
+    // TODO: charts for multi-label and regression reports.
+    throw InvalidArgument(fmt::format("--plot draws classifier charts, but the model's task is {}; leave out --plot",
+                                      task_name(predictor->task())));
+  }
   const data::Dataset dataset =
       data::read_dataset(args.data, model_read_options(*predictor, args.format, args.text_column, args.label_column));
   if (dataset.examples.empty()) {
     throw InvalidArgument(fmt::format("{} contains no examples to evaluate; pass a labelled dataset with at least one row",
                                       dataset.source));
+  }
+  if (predictor->task() != Task::kClassification) {
+    const train::TaskReport report = train::evaluate_task(*predictor, dataset, args.batch_size, args.threshold);
+    std::cout << (args.json ? train::report_json(report).dump() + "\n" : train::report_table(report));
+    return;
   }
   const train::ClassificationReport report = train::evaluate(*predictor, dataset, args.batch_size);
   std::int64_t unknown = 0;
@@ -73,6 +86,10 @@ void add_eval_command(CLI::App& app) {
   eval->add_option("--plot", args->plot_dir,
                    "Folder for SVG charts: confusion_matrix.svg, class_metrics.svg and, when RUN/metrics.jsonl "
                    "exists beside the model, training_curves.svg (created if missing; files are replaced)");
+  eval->add_option("--threshold", args->threshold,
+                   "Multi-label models: a label counts as predicted when its probability is at least this")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0f, 1.0f));
   eval->callback([args] { run_eval(*args); });
 }
 

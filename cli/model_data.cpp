@@ -1,5 +1,7 @@
 #include "cli/model_data.h"
 
+#include "core/train/evaluate.h"
+
 namespace maas::cli {
 
 namespace {
@@ -20,6 +22,8 @@ data::ReadOptions model_read_options(const infer::Predictor& predictor, const st
   options.format = data::parse_format(format);
   options.text_column = text_column.value_or(trained_column(predictor, "text_column", "text"));
   options.label_column = label_column.value_or(trained_column(predictor, "label_column", "label"));
+  options.label_separator = trained_column(predictor, "label_separator", "|");
+  options.label_kind = train::label_kind(predictor.task());
   return options;
 }
 

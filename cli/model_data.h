@@ -11,7 +11,8 @@
 namespace maas::cli {
 
 // Returns read options for `predictor`'s data. Unset columns come from the model's training
-// config (data.text_column / data.label_column), falling back to "text" and "label".
+// config (data.text_column / data.label_column), falling back to "text" and "label". The label
+// kind follows the model's task, and the multi-label separator is the training one ("|" if none).
 data::ReadOptions model_read_options(const infer::Predictor& predictor, const std::string& format,
                                      const std::optional<std::string>& text_column,
                                      const std::optional<std::string>& label_column);

@@ -1,4 +1,6 @@
-// maas predict MODEL [INPUT]: one JSON line per input text with the top label and every class's probability.
+// maas predict MODEL [INPUT]: one JSON line per input text. A classifier gives the top label and every
+// class's probability, a multi-label model the labels at or above the threshold and every label's
+// probability, a regression model the predicted value.
 
 #include <filesystem>
 #include <iostream>
@@ -25,10 +27,37 @@ struct PredictArguments {
   std::optional<std::string> text_column;
   int batch_size = 256;
   int threads = 0;
+  float threshold = 0.5f;
 };
 
+nlohmann::ordered_json prediction_json(const infer::Predictor& predictor, const std::vector<float>& row,
+                                       float threshold) {
+  const auto& labels = predictor.labels();
+  nlohmann::ordered_json line;
+  if (predictor.task() == Task::kRegression) {
+    line["value"] = row.front();
+    return line;
+  }
+  nlohmann::ordered_json by_label;
+  for (std::size_t c = 0; c < labels.size(); ++c) by_label[labels[c]] = row[c];
+  if (predictor.task() == Task::kMultiLabel) {
+    nlohmann::ordered_json chosen = nlohmann::ordered_json::array();
+    for (std::size_t c = 0; c < labels.size(); ++c) {
+      if (row[c] >= threshold) chosen.push_back(labels[c]);
+    }
+    line["labels"] = chosen;
+    line["probabilities"] = by_label;
+    return line;
+  }
+  const std::size_t top = infer::top_class(row);
+  line["label"] = labels[top];
+  line["probability"] = row[top];
+  line["probabilities"] = by_label;
+  return line;
+}
+
 void write_predictions(const infer::Predictor& predictor, const std::vector<std::string>& texts,
-                       const std::vector<std::size_t>& lines, const std::string& source) {
+                       const std::vector<std::size_t>& lines, const std::string& source, float threshold) {
   infer::Probabilities probabilities;
   try {
     probabilities = predictor.predict(texts);
@@ -43,17 +72,9 @@ void write_predictions(const infer::Predictor& predictor, const std::vector<std:
     }
     throw;
   }
-  const auto& labels = predictor.labels();
   std::string out;
   for (const std::vector<float>& row : probabilities) {
-    nlohmann::ordered_json line;
-    const std::size_t top = infer::top_class(row);
-    line["label"] = labels[top];
-    line["probability"] = row[top];
-    nlohmann::ordered_json by_label;
-    for (std::size_t c = 0; c < labels.size(); ++c) by_label[labels[c]] = row[c];
-    line["probabilities"] = by_label;
-    out += line.dump();
+    out += prediction_json(predictor, row, threshold).dump();
     out += '\n';
   }
   std::cout << out;
@@ -78,7 +99,7 @@ void run_predict(const PredictArguments& args) {
     texts.push_back(std::move(text));
     lines.push_back(line);
     if (texts.size() == static_cast<std::size_t>(args.batch_size)) {
-      write_predictions(*predictor, texts, lines, source);
+      write_predictions(*predictor, texts, lines, source, args.threshold);
       texts.clear();
       lines.clear();
     }
@@ -92,7 +113,7 @@ void run_predict(const PredictArguments& args) {
     data::Dataset dataset = data::read_dataset(args.input, read);
     for (data::Example& example : dataset.examples) add(std::move(example.text), example.line);
   }
-  if (!texts.empty()) write_predictions(*predictor, texts, lines, source);
+  if (!texts.empty()) write_predictions(*predictor, texts, lines, source, args.threshold);
   std::cout.flush();
 }
 
@@ -100,13 +121,17 @@ void run_predict(const PredictArguments& args) {
 
 void add_predict_command(CLI::App& app) {
   auto args = std::make_shared<PredictArguments>();
-  CLI::App* predict = app.add_subcommand("predict", "Classify text lines; writes one JSON line per input line");
+  CLI::App* predict = app.add_subcommand("predict", "Run a model on text lines; writes one JSON line per input line");
   predict->add_option("model", args->model, "Model folder (RUN/model from 'maas train')")->required()->check(CLI::ExistingDirectory);
   predict->add_option("input", args->input, "Text file (one text per line), a csv/tsv/jsonl dataset, or - for stdin")->capture_default_str();
   predict->add_option("--format", args->format, "Input format: lines, csv, tsv, jsonl, fasttext (default: lines for stdin and .txt, else from the extension)")->check(CLI::IsMember({"lines", "csv", "tsv", "jsonl", "fasttext", "auto"}));
   predict->add_option("--text-column", args->text_column, "Column or field holding the text in a dataset file (default: the one the model was trained on)");
   predict->add_option("--batch-size", args->batch_size, "Lines per inference batch")->capture_default_str()->check(CLI::Range(1, 65536));
   predict->add_option("--threads", args->threads, "Compute threads; 0 uses all cores")->capture_default_str()->check(CLI::Range(0, 1024));
+  predict->add_option("--threshold", args->threshold,
+                      "Multi-label models: a label is chosen when its probability is at least this")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0f, 1.0f));
   predict->callback([args] { run_predict(*args); });
 }
 

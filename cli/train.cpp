@@ -95,14 +95,22 @@ void print_summary(const train::TrainResult& result, bool json) {
   const train::EpochMetrics& last = result.history.back();
   std::cout << fmt::format("model: {}\n", result.model_dir.string());
   if (result.best_epoch) std::cout << fmt::format("weights: epoch {} (best on validation)\n", *result.best_epoch);
-  std::cout << fmt::format("train: loss {:.4f} accuracy {:.4f}\n", last.loss, last.accuracy);
-  if (last.val_accuracy) {
-    std::cout << fmt::format("validation: loss {:.4f} accuracy {:.4f} macro-F1 {:.4f}\n", *last.val_loss,
-                             *last.val_accuracy, *last.val_macro_f1);
+  std::cout << "train: loss " << fmt::format("{:.4f}", last.loss)
+            << (last.accuracy ? fmt::format(" accuracy {:.4f}", *last.accuracy) : "") << "\n";
+  if (last.val_loss) {
+    std::string validation;
+    const nlohmann::ordered_json values = last.to_json();
+    for (const auto& [name, value] : values.items()) {
+      if (name.starts_with("val_")) validation += fmt::format(" {} {:.4f}", name.substr(4), value.get<double>());
+    }
+    std::cout << "validation:" << validation << "\n";
   }
   if (result.test) {
-    std::cout << fmt::format("test: loss {:.4f} accuracy {:.4f} macro-F1 {:.4f}\n", (*result.test)["loss"].get<double>(),
-                             (*result.test)["accuracy"].get<double>(), (*result.test)["macro_f1"].get<double>());
+    std::string test;
+    for (const auto& [name, value] : result.test->items()) {
+      if (value.is_number_float()) test += fmt::format(" {} {:.4f}", name, value.get<double>());
+    }
+    std::cout << "test:" << test << "\n";
   }
 }
 

@@ -6,8 +6,21 @@
 #include "kernels/activation.h"
 
 namespace maas::kernels {
+namespace {
 
-// Both losses run on one thread: batch * classes is small next to the dense layers,
+// max(x, 0) - x y + log1p(exp(-|x|)): -y log p - (1 - y) log(1 - p) for p = sigmoid(x), with no
+// exp of a positive number, so it stays finite for any x.
+double binary_cross_entropy_on_logit(double x, double y) {
+  return std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::abs(x)));
+}
+
+double smoothed_binary_target(double y, double smoothing) {
+  return smoothing == 0.0 ? y : y * (1.0 - smoothing) + 0.5 * smoothing;
+}
+
+}  // namespace
+
+// The losses run on one thread: batch * classes is small next to the dense layers,
 // and a fixed summation order keeps the loss reproducible.
 
 double softmax_cross_entropy(const float* logits, const std::int32_t* labels,
@@ -63,12 +76,48 @@ double sigmoid_binary_cross_entropy(const float* logits, const std::int32_t* lab
   double total = 0.0;
   for (std::int64_t b = 0; b < batch; ++b) {
     const double x = logits[b];
-    const double y = smoothing == 0.0 ? labels[b] : labels[b] * (1.0 - smoothing) + 0.5 * smoothing;
+    const double y = smoothed_binary_target(labels[b], smoothing);
     const double weight = weights == nullptr ? 1.0 : weights[b];
-    total += weight * (std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::abs(x))));
+    total += weight * binary_cross_entropy_on_logit(x, y);
     diff_logits[b] = static_cast<float>(weight * (stable_sigmoid(logits[b]) - y) * inverse_batch);
   }
   return total * inverse_batch;
+}
+
+double sigmoid_cross_entropy_per_output(const float* logits, const float* targets, const float* weights,
+                                        std::int64_t batch, std::int64_t outputs, float* diff_logits,
+                                        float label_smoothing) {
+  const double smoothing = label_smoothing;
+  const double scale = 1.0 / static_cast<double>(batch * outputs);
+  double total = 0.0;
+  for (std::int64_t b = 0; b < batch; ++b) {
+    const double weight = weights == nullptr ? 1.0 : weights[b];
+    double row = 0.0;
+    for (std::int64_t o = b * outputs; o < (b + 1) * outputs; ++o) {
+      const double y = smoothed_binary_target(targets[o], smoothing);
+      row += binary_cross_entropy_on_logit(logits[o], y);
+      diff_logits[o] = static_cast<float>(weight * (stable_sigmoid(logits[o]) - y) * scale);
+    }
+    total += weight * row;
+  }
+  return total * scale;
+}
+
+double mean_squared_error(const float* predictions, const float* targets, const float* weights,
+                          std::int64_t batch, std::int64_t outputs, float* diff_predictions) {
+  const double scale = 1.0 / static_cast<double>(batch * outputs);
+  double total = 0.0;
+  for (std::int64_t b = 0; b < batch; ++b) {
+    const double weight = weights == nullptr ? 1.0 : weights[b];
+    double row = 0.0;
+    for (std::int64_t o = b * outputs; o < (b + 1) * outputs; ++o) {
+      const double error = static_cast<double>(predictions[o]) - targets[o];
+      row += error * error;
+      diff_predictions[o] = static_cast<float>(2.0 * weight * error * scale);
+    }
+    total += weight * row;
+  }
+  return total * scale;
 }
 
 }  // namespace maas::kernels

@@ -30,4 +30,18 @@ double sigmoid_binary_cross_entropy(const float* logits, const std::int32_t* lab
                                     const float* weights, std::int64_t batch,
                                     float* diff_logits, float label_smoothing = 0.0f);
 
+// Multi-label binary cross-entropy on logits [batch, outputs] with targets [batch, outputs] in
+// [0, 1], one independent sigmoid per output. Each term is the binary loss above, and an
+// example's loss is the mean over its outputs, as Keras's binary_crossentropy averages over the
+// last axis: loss_i = sum_o bce(x_io, y_io) / outputs, diff_logits = w_i (sigmoid(x) - y) /
+// (outputs * batch). label_smoothing moves each target to y (1 - e) + e / 2.
+double sigmoid_cross_entropy_per_output(const float* logits, const float* targets, const float* weights,
+                                        std::int64_t batch, std::int64_t outputs, float* diff_logits,
+                                        float label_smoothing = 0.0f);
+
+// Mean squared error of predictions [batch, outputs] against targets [batch, outputs]:
+// loss_i = sum_o (x_io - y_io)^2 / outputs, diff = 2 w_i (x - y) / (outputs * batch).
+double mean_squared_error(const float* predictions, const float* targets, const float* weights,
+                          std::int64_t batch, std::int64_t outputs, float* diff_predictions);
+
 }  // namespace maas::kernels

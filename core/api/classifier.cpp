@@ -23,6 +23,8 @@ std::vector<Prediction> to_predictions(const infer::Probabilities& probabilities
   predictions.reserve(probabilities.size());
   for (const std::vector<float>& row : probabilities) {
     Prediction prediction;
+    // TODO: the library API reports a top label for every task. For a multi-label or regression
+    // model only `probabilities` (the per-label scores, or the value) is meaningful.
     prediction.label_index = infer::top_class(row);
     prediction.label = labels[prediction.label_index];
     prediction.probability = row[prediction.label_index];

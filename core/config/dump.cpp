@@ -175,6 +175,7 @@ std::string dump_config(const ExperimentConfig& config) {
   out << "  format: " << data.format << "\n";
   out << "  text_column: " << detail::yaml_double_quoted(data.text_column) << "\n";
   out << "  label_column: " << detail::yaml_double_quoted(data.label_column) << "\n";
+  out << "  label_separator: " << detail::yaml_double_quoted(data.label_separator) << "\n";
 
   const TokenizerConfig& tokenizer = config.tokenizer;
   out << "tokenizer:\n";
@@ -199,6 +200,7 @@ std::string dump_config(const ExperimentConfig& config) {
 
   const TrainingConfig& training = config.training;
   out << "training:\n";
+  out << "  task: " << training.task << "\n";
   write_optimizer(out, training.optimizer);
   out << "  epochs: " << training.epochs << "\n";
   out << "  batch_size: " << training.batch_size << "\n";
@@ -252,7 +254,8 @@ nlohmann::json to_json(const ExperimentConfig& config) {
         {"validation", path_to_json(data.validation)},
         {"format", data.format},
         {"text_column", data.text_column},
-        {"label_column", data.label_column}}},
+        {"label_column", data.label_column},
+        {"label_separator", data.label_separator}}},
       {"tokenizer",
        {{"num_words", optional_to_json(tokenizer.num_words, nullptr)},
         {"max_length", tokenizer.max_length},
@@ -268,7 +271,8 @@ nlohmann::json to_json(const ExperimentConfig& config) {
         {"ngram_buckets", tokenizer.ngram_buckets}}},
       {"model", {{"layers", layers}}},
       {"training",
-       {{"optimizer", optimizer_json},
+       {{"task", training.task},
+        {"optimizer", optimizer_json},
         {"epochs", training.epochs},
         {"batch_size", training.batch_size},
         {"seed", training.seed},

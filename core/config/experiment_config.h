@@ -42,6 +42,10 @@ struct DataConfig {
   std::string format = "auto";       // auto | csv | tsv | jsonl | fasttext
   std::string text_column = "text";
   std::string label_column = "label";
+  // multi_label only: the characters between labels in one CSV or TSV field, or in a JSONL
+  // string label, such as "sports|politics". Never empty. fastText lines repeat the label token,
+  // and a JSONL label may also be an array of strings.
+  std::string label_separator = "|";
 
   bool operator==(const DataConfig&) const = default;
 };
@@ -163,7 +167,10 @@ struct ClassWeightConfig {
 // Stops training when the monitored validation metric has not improved by more than
 // min_delta for `patience` epochs in a row.
 struct EarlyStoppingConfig {
-  std::string monitor = "val_loss";  // val_loss (lower is better) | val_accuracy | val_macro_f1
+  // val_loss for every task; val_accuracy, val_macro_f1 (classification); val_micro_f1,
+  // val_macro_f1, val_subset_accuracy, val_hamming_loss (multi_label); val_mse, val_mae, val_r2
+  // (regression). Lower is better for val_loss, val_hamming_loss, val_mse and val_mae.
+  std::string monitor = "val_loss";
   int patience = 3;                  // >= 1
   double min_delta = 0.0;            // >= 0
   bool restore_best = true;          // save the weights of the best epoch as the model
@@ -172,6 +179,9 @@ struct EarlyStoppingConfig {
 };
 
 struct TrainingConfig {
+  // classification | multi_label | regression (see core/common/task.h). It decides how labels
+  // are read, the output layer that `dense: {activation: auto}` becomes and the loss.
+  std::string task = "classification";
   OptimizerConfig optimizer;
   int epochs = 5;       // >= 1
   int batch_size = 32;  // 1 to kMaxBatchSize

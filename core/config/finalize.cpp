@@ -1,6 +1,9 @@
 #include "core/config/finalize.h"
 
+#include <algorithm>
 #include <charconv>
+#include <string_view>
+#include <vector>
 
 namespace maas::config::detail {
 namespace {
@@ -196,6 +199,41 @@ void check_early_stopping(const ExperimentConfig& config, Checker& checker) {
                     "early_stopping: null");
 }
 
+// The monitors each task reports on its validation data.
+std::vector<std::string_view> task_monitors(const std::string& task) {
+  if (task == "multi_label") {
+    return {"val_loss", "val_micro_f1", "val_macro_f1", "val_subset_accuracy", "val_hamming_loss"};
+  }
+  if (task == "regression") return {"val_loss", "val_mse", "val_mae", "val_r2"};
+  return {"val_loss", "val_accuracy", "val_macro_f1"};
+}
+
+// Rejects settings that do not apply to training.task.
+void check_task(const ExperimentConfig& config, Checker& checker) {
+  const TrainingConfig& training = config.training;
+  const std::string& task = training.task;
+  if (task != "classification" && training.class_weight.mode != "none") {
+    checker.error("training.class_weight",
+                  "weights classes of a single-label classifier, but training.task is " + task +
+                      "; set class_weight: null");
+  }
+  if (task == "regression" && training.label_smoothing > 0.0) {
+    checker.error("training.label_smoothing",
+                  "is " + format_number(training.label_smoothing) +
+                      ", but label smoothing applies to class targets, not to regression; set label_smoothing: 0");
+  }
+  if (training.early_stopping) {
+    const std::vector<std::string_view> monitors = task_monitors(task);
+    const std::string& monitor = training.early_stopping->monitor;
+    if (std::find(monitors.begin(), monitors.end(), monitor) == monitors.end()) {
+      std::string names;
+      for (std::string_view name : monitors) names += (names.empty() ? "" : ", ") + std::string(name);
+      checker.error("training.early_stopping.monitor",
+                    "is " + monitor + ", which training.task " + task + " does not report; expected one of " + names);
+    }
+  }
+}
+
 }  // namespace
 
 void finalize_config(ExperimentConfig& config, const FinalizeContext& context,
@@ -208,6 +246,7 @@ void finalize_config(ExperimentConfig& config, const FinalizeContext& context,
   check_columns(config.data, checker);
   check_validation(config, checker);
   check_early_stopping(config, checker);
+  check_task(config, checker);
 
   if (config.output.dir.empty()) {
     config.output.dir = (context.config_dir / "runs" / context.config_stem).lexically_normal();

@@ -14,7 +14,10 @@ constexpr std::string_view kOptimizers[] = {"adam", "sgd"};
 constexpr std::string_view kEmbeddingUpdates[] = {"lazy", "dense"};
 constexpr std::string_view kSchedules[] = {"constant", "linear_decay", "cosine"};
 constexpr std::string_view kBalanced = "balanced";
-constexpr std::string_view kMonitors[] = {"val_loss", "val_accuracy", "val_macro_f1"};
+constexpr std::string_view kMonitors[] = {"val_loss",         "val_accuracy", "val_macro_f1",
+                                          "val_micro_f1",     "val_subset_accuracy", "val_hamming_loss",
+                                          "val_mse",          "val_mae",      "val_r2"};
+constexpr std::string_view kTasks[] = {"classification", "multi_label", "regression"};
 
 constexpr Bounds kFraction{.min = 0.0, .max = 1.0, .max_inclusive = false};  // [0, 1)
 constexpr Bounds kUnitInterval{.min = 0.0, .max = 1.0};                      // [0, 1]
@@ -45,7 +48,7 @@ void set_optional_path(std::filesystem::path& field, const Entry& entry, Reader&
   set_if_valid(field, reader.read_path(entry));
 }
 
-constexpr std::array<Field<DataConfig>, 6> kDataFields{{
+constexpr std::array<Field<DataConfig>, 7> kDataFields{{
     {"train",
      [](DataConfig& d, const Entry& e, Reader& r) { set_if_valid(d.train, r.read_path(e)); }},
     {"test", [](DataConfig& d, const Entry& e, Reader& r) { set_optional_path(d.test, e, r); }},
@@ -57,6 +60,8 @@ constexpr std::array<Field<DataConfig>, 6> kDataFields{{
                        Reader& r) { set_if_valid(d.text_column, r.read_string(e, false)); }},
     {"label_column", [](DataConfig& d, const Entry& e,
                         Reader& r) { set_if_valid(d.label_column, r.read_string(e, false)); }},
+    {"label_separator", [](DataConfig& d, const Entry& e,
+                           Reader& r) { set_if_valid(d.label_separator, r.read_string(e, false)); }},
 }};
 
 constexpr int kMaxSequenceLength = 100000;
@@ -235,7 +240,8 @@ void read_early_stopping(TrainingConfig& training, const Entry& entry, Reader& r
   read_fields<EarlyStoppingConfig>(*training.early_stopping, entry, kEarlyStoppingFields, reader);
 }
 
-constexpr std::array<Field<TrainingConfig>, 13> kTrainingFields{{
+constexpr std::array<Field<TrainingConfig>, 14> kTrainingFields{{
+    {"task", [](TrainingConfig& t, const Entry& e, Reader& r) { set_if_valid(t.task, r.read_enum(e, kTasks)); }},
     {"optimizer", read_optimizer},
     {"epochs", [](TrainingConfig& t, const Entry& e,
                   Reader& r) { set_if_valid(t.epochs, r.read_int(e, 1)); }},

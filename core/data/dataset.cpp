@@ -48,6 +48,10 @@ void validate_options(Format format, const ReadOptions& options) {
     throw InvalidArgument("the fastText label prefix is empty, so every token would be a label. "
                           "Set it to the prefix your file uses, such as \"__label__\".");
   }
+  if (options.label_kind == LabelKind::kMulti && options.label_separator.empty()) {
+    throw InvalidArgument("the label separator is empty. Set it to the characters between labels in one "
+                          "field, such as \"|\".");
+  }
   if (format == Format::kLines && options.require_label) {
     throw InvalidArgument("the lines format has no labels, but labels are required. Read it "
                           "with `maas predict`, which needs no labels, or use a format "

@@ -12,10 +12,13 @@
 // - Texts and labels are not trimmed, lowercased or Unicode-normalised. The one exception is
 //   fastText, whose texts lose the whitespace around them and around the label token.
 //
+// - ReadOptions::label_kind says what a label is: one class name, a set of class names
+//   (multi-label) or a number (regression). See LabelKind.
+//
 // Errors: a malformed file throws IoError whose message starts with "<source>:<line>:", or with
 // "<source>:" when no line applies (a missing header row), and names the problem. Invalid options
-// and an unknown extension throw InvalidArgument. A fastText line with several labels throws
-// Unsupported because multi-label classification is not implemented.
+// and an unknown extension throw InvalidArgument. With LabelKind::kSingle, a fastText line with
+// several labels throws Unsupported, because it needs LabelKind::kMulti.
 
 #include <cstddef>
 #include <filesystem>
@@ -27,6 +30,21 @@
 
 namespace maas::data {
 
+// What the label of an example is.
+enum class LabelKind {
+  // One class name per example, in Example::label.
+  kSingle,
+  // Zero or more class names per example, in Example::labels, in file order without repeats.
+  // CSV and TSV split the label field at ReadOptions::label_separator, and so does JSONL for a
+  // string label; a JSONL label may also be an array of strings. An empty field, an empty array, null
+  // or a fastText line without a label token gives no labels. An empty piece between two
+  // separators ("a||b") is an error.
+  kMulti,
+  // A finite number per example, in Example::value, written as in C's strtod ("3", "-0.5",
+  // "1e3"). A label that is not such a number is an error that names the value.
+  kNumber,
+};
+
 struct ReadOptions {
   // kAuto chooses the format from the file extension (see format_from_extension).
   Format format = Format::kAuto;
@@ -36,6 +54,9 @@ struct ReadOptions {
   std::string label_column = "label";
   // Prefix that marks the label token in fastText lines.
   std::string label_prefix = "__label__";
+  LabelKind label_kind = LabelKind::kSingle;
+  // LabelKind::kMulti: the characters between labels in one field. Must not be empty.
+  std::string label_separator = "|";
   // Whether every example needs a non-empty label. Set it to false to read raw text for
   // prediction, which allows absent labels and Format::kLines.
   bool require_label = true;
@@ -44,8 +65,12 @@ struct ReadOptions {
 // One labelled text.
 struct Example {
   std::string text;
-  // Empty only when ReadOptions::require_label is false.
+  // The label as written. Empty only when ReadOptions::require_label is false, or for kMulti.
   std::string label;
+  // LabelKind::kMulti: the class names, in file order without repeats.
+  std::vector<std::string> labels;
+  // LabelKind::kNumber: the label as a number. 0 when the label is absent.
+  double value = 0.0;
   // 1-based line where the record starts.
   std::size_t line = 0;
 };

@@ -1,7 +1,7 @@
 // fastText parser ("__label__spam buy now") and the plain one-text-per-line parser.
 
-#include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -30,15 +30,16 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-// Finds the single token that starts with the label prefix. Throws Unsupported for several.
-std::optional<Token> find_label_token(std::string_view line, std::size_t number,
-                                      std::string_view source, const ReadOptions& options) {
-  std::optional<Token> label;
+// Finds every token that starts with the label prefix, in line order. Throws Unsupported for
+// several with LabelKind::kSingle.
+std::vector<Token> find_label_tokens(std::string_view line, std::size_t number, std::string_view source,
+                                     const ReadOptions& options) {
+  std::vector<Token> labels;
   std::size_t position = 0;
   while (true) {
     const std::size_t begin = line.find_first_not_of(kTokenSeparators, position);
     if (begin == std::string_view::npos) {
-      return label;
+      return labels;
     }
     std::size_t end = line.find_first_of(kTokenSeparators, begin);
     if (end == std::string_view::npos) {
@@ -50,13 +51,13 @@ std::optional<Token> find_label_token(std::string_view line, std::size_t number,
     if (token.rfind(options.label_prefix, 0) != 0) {
       continue;
     }
-    if (label) {
+    if (!labels.empty() && options.label_kind != LabelKind::kMulti) {
       throw Unsupported(fmt::format(
-          "{}:{}: several labels on one line (\"{}\" and \"{}\"), but multi-label classification "
-          "is not supported. Keep one label per line.",
-          source, number, line.substr(label->begin, label->end - label->begin), token));
+          "{}:{}: several labels on one line (\"{}\" and \"{}\"), but the task reads one label per example. "
+          "Keep one label per line, or set training.task: multi_label for multi-label data.",
+          source, number, line.substr(labels[0].begin, labels[0].end - labels[0].begin), token));
     }
-    label = Token{begin, end};
+    labels.push_back(Token{begin, end});
   }
 }
 
@@ -65,32 +66,42 @@ Example read_fasttext_line(std::string_view line, std::size_t number, std::strin
   Example example;
   example.line = number;
 
-  const std::optional<Token> label = find_label_token(line, number, source, options);
-  if (!label) {
-    if (options.require_label) {
-      throw IoError(fmt::format(
-          "{}:{}: no label: expected a token that starts with \"{}\", as in \"{}positive some "
-          "text\". Add the label, or use `maas predict` for texts without labels.",
-          source, number, options.label_prefix, options.label_prefix));
+  const std::vector<Token> labels = find_label_tokens(line, number, source, options);
+  // A multi-label example may have no labels; any other needs one when labels are required.
+  if (labels.empty() && options.require_label && options.label_kind != LabelKind::kMulti) {
+    throw IoError(fmt::format(
+        "{}:{}: no label: expected a token that starts with \"{}\", as in \"{}positive some "
+        "text\". Add the label, or use `maas predict` for texts without labels.",
+        source, number, options.label_prefix, options.label_prefix));
+  }
+
+  // The text is what lies between the label tokens, each piece trimmed and joined by one space.
+  std::size_t piece_begin = 0;
+  const auto add_piece = [&](std::size_t piece_end) {
+    const std::string_view piece = trim(line.substr(piece_begin, piece_end - piece_begin));
+    if (piece.empty()) return;
+    if (!example.text.empty()) example.text += ' ';
+    example.text += piece;
+  };
+  for (const Token& token : labels) {
+    add_piece(token.begin);
+    piece_begin = token.end;
+    const std::string_view label = line.substr(token.begin + options.label_prefix.size(),
+                                               token.end - token.begin - options.label_prefix.size());
+    if (options.label_kind == LabelKind::kMulti) {
+      if (label.empty()) {
+        require_non_empty_label(label, source, number, fmt::format("token \"{}\"", options.label_prefix));
+      }
+      add_label_once(example.labels, label);
+    } else {
+      example.label = label;
     }
-    example.text = trim(line);
-    return example;
   }
+  add_piece(line.size());
 
-  example.label = line.substr(label->begin + options.label_prefix.size(),
-                              label->end - label->begin - options.label_prefix.size());
-  if (options.require_label) {
-    require_non_empty_label(example.label, source, number,
-                            fmt::format("token \"{}\"", options.label_prefix));
+  if (options.label_kind != LabelKind::kMulti && !labels.empty()) {
+    read_label_field(example, source, fmt::format("token \"{}\"", options.label_prefix), options);
   }
-
-  const std::string_view before = trim(line.substr(0, label->begin));
-  const std::string_view after = trim(line.substr(label->end));
-  example.text = before;
-  if (!before.empty() && !after.empty()) {
-    example.text += ' ';
-  }
-  example.text += after;
   return example;
 }
 

@@ -81,6 +81,8 @@ class TopLevelFieldCollector {
   const std::optional<JsonField>& label() const { return label_; }
   const std::vector<std::string>& keys() const { return keys_; }
   const std::string& error_message() const { return error_message_; }
+  // The elements of an array label, in order. Only meaningful when label() is an array.
+  const std::vector<JsonField>& label_items() const { return label_items_; }
   // A key of interest that appears more than once in the object, or empty.
   const std::string& duplicate_key() const { return duplicate_key_; }
 
@@ -91,18 +93,26 @@ class TopLevelFieldCollector {
     } else if (depth_ == 1 && root_kind_ == JsonKind::kObject) {
       // Values directly inside a root array have no key and are not looked at.
       store_top_level(JsonField{kind, std::move(text)});
+    } else if (depth_ == 2 && in_label_array_) {
+      label_items_.push_back(JsonField{kind, std::move(text)});
     }
     return true;
   }
 
   bool start_container(JsonKind kind) {
     add_value(kind, {});
+    if (depth_ == 1 && kind == JsonKind::kArray && root_kind_ == JsonKind::kObject &&
+        keys_.back() == options_.label_column) {
+      in_label_array_ = true;
+      label_items_.clear();
+    }
     ++depth_;
     return true;
   }
 
   bool end_container() {
     --depth_;
+    if (depth_ == 1) in_label_array_ = false;
     return true;
   }
 
@@ -128,6 +138,8 @@ class TopLevelFieldCollector {
   std::vector<std::string> keys_;
   std::optional<JsonField> text_;
   std::optional<JsonField> label_;
+  bool in_label_array_ = false;
+  std::vector<JsonField> label_items_;
   std::string duplicate_key_;
   std::string error_message_;
 };
@@ -180,23 +192,35 @@ Example read_object(std::string_view line, std::size_t number, std::string_view 
 
   const std::optional<JsonField>& label = collector.label();
   const bool has_label = label && label->kind != JsonKind::kNull;
+  if (has_label && label->kind == JsonKind::kArray && options.label_kind == LabelKind::kMulti) {
+    for (std::size_t i = 0; i < collector.label_items().size(); ++i) {
+      const JsonField& item = collector.label_items()[i];
+      if (item.kind != JsonKind::kString || item.text.empty()) {
+        throw IoError(fmt::format(
+            "{}:{}: key \"{}\" item {} must be a non-empty JSON string, got {}. Write each label as a string, "
+            "as in [\"sports\", \"politics\"].",
+            source, number, options.label_column, i, item.kind == JsonKind::kString ? "an empty string" : kind_name(item.kind)));
+      }
+      add_label_once(example.labels, item.text);
+    }
+    return example;
+  }
   if (has_label) {
     if (label->kind != JsonKind::kString && label->kind != JsonKind::kNumber) {
       throw IoError(fmt::format(
-          "{}:{}: key \"{}\" must be a JSON string or number, got {}. Write the label as a string.",
-          source, number, options.label_column, kind_name(label->kind)));
+          "{}:{}: key \"{}\" must be a JSON string or number{}, got {}. Write the label as a string.",
+          source, number, options.label_column,
+          options.label_kind == LabelKind::kMulti ? ", or an array of strings" : "", kind_name(label->kind)));
     }
     example.label = label->text;
-  } else if (options.require_label) {
+  } else if (options.require_label && !(label && options.label_kind == LabelKind::kMulti)) {
+    // A null multi-label value means no labels, but a missing key more likely a wrong column.
     throw IoError(fmt::format(
         "{}:{}: missing label key \"{}\" (or its value is null). The object contains the keys {}. "
         "Set the label column to one of them, or use `maas predict` for texts without labels.",
         source, number, options.label_column, quote_names(collector.keys())));
   }
-  if (options.require_label) {
-    require_non_empty_label(example.label, source, number,
-                            fmt::format("key \"{}\"", options.label_column));
-  }
+  read_label_field(example, source, fmt::format("key \"{}\"", options.label_column), options);
   return example;
 }
 

@@ -51,10 +51,7 @@ void TableBuilder::add_record(std::vector<std::string>& fields, std::size_t line
   if (label_index_) {
     example.label = std::move(fields[*label_index_]);
   }
-  if (options_.require_label) {
-    require_non_empty_label(example.label, source_, line,
-                            fmt::format("column \"{}\"", options_.label_column));
-  }
+  read_label_field(example, source_, fmt::format("column \"{}\"", options_.label_column), options_);
   dataset_.examples.push_back(std::move(example));
 }
 

@@ -12,12 +12,13 @@ namespace maas::infer {
 namespace {
 
 // Encodes `texts` in batches of at most `max_batch` rows, runs each batch through `run` and
-// returns one probability per label (a single sigmoid output p becomes {1 - p, p}).
-Probabilities encode_and_run(const text::TextEncoder& encoder, int network_outputs, const std::vector<std::string>& texts,
-                             int max_batch, const std::function<Tensor(const Tensor&)>& run) {
+// returns one output per label (a classifier's single sigmoid output p becomes {1 - p, p}).
+Probabilities encode_and_run(const text::TextEncoder& encoder, int network_outputs, Task task,
+                             const std::vector<std::string>& texts, int max_batch,
+                             const std::function<Tensor(const Tensor&)>& run) {
   const int length = encoder.max_length();
   const auto outputs = static_cast<std::size_t>(network_outputs);
-  const bool binary = outputs == 1;
+  const bool binary = task == Task::kClassification && outputs == 1;
   Probabilities result;
   result.reserve(texts.size());
   Tensor ids({1, length}, DType::kInt32);
@@ -71,13 +72,13 @@ std::shared_ptr<const Predictor> Predictor::load(const std::filesystem::path& di
 std::vector<int32_t> Predictor::encode(const std::string& text) const { return model_.encoder.encode(text); }
 
 Probabilities Predictor::predict(const std::vector<std::string>& texts, int max_batch) const {
-  return encode_and_run(model_.encoder, model_.network.outputs(), texts, max_batch,
+  return encode_and_run(model_.encoder, model_.network.outputs(), task(), texts, max_batch,
                         [this](const Tensor& ids) { return predict_ids(ids); });
 }
 
 Probabilities predict_texts(const nn::Sequential& network, const text::TextEncoder& encoder,
-                            const std::vector<std::string>& texts, int max_batch) {
-  return encode_and_run(encoder, network.outputs(), texts, max_batch,
+                            const std::vector<std::string>& texts, int max_batch, Task task) {
+  return encode_and_run(encoder, network.outputs(), task, texts, max_batch,
                         [&network](const Tensor& ids) { return network.predict(ids); });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Raw text in, class probabilities out. A Predictor owns one loaded model artifact and is safe to
+// Raw text in, model outputs out: class probabilities for classification, one independent
+// probability per label for multi_label, the predicted numbers for regression. A Predictor owns one loaded model artifact and is safe to
 // call from many threads at once: predict() only reads the model.
 
 #include <filesystem>
@@ -12,7 +13,7 @@
 
 namespace maas::infer {
 
-// Probabilities per text, one row per input in input order, one column per label.
+// Outputs per text, one row per input in input order, one column per label (or regression target).
 using Probabilities = std::vector<std::vector<float>>;
 
 class Predictor {
@@ -25,8 +26,9 @@ class Predictor {
   // Loads and verifies the artifact folder `dir` (see io::load_artifact).
   static std::shared_ptr<const Predictor> load(const std::filesystem::path& dir);
 
-  // Returns one probability per label for each text. A binary model's single sigmoid output p is
-  // returned as {1 - p, p} so every model reports a distribution over its labels.
+  // Returns one output per label for each text. A binary classifier's single sigmoid output p is
+  // returned as {1 - p, p} so every classifier reports a distribution over its labels. Multi-label
+  // and regression outputs are returned as the network computes them, one column per label.
   // Texts are run in batches of at most `max_batch` rows. Throws InvalidArgument for invalid UTF-8,
   // naming the text's 0-based position and the byte offset.
   Probabilities predict(const std::vector<std::string>& texts, int max_batch = 256) const;
@@ -43,6 +45,7 @@ class Predictor {
   std::vector<int32_t> encode(const std::string& text) const;
 
   const std::vector<std::string>& labels() const { return model_.manifest.labels; }
+  Task task() const { return model_.manifest.task; }
   const io::ModelManifest& manifest() const { return model_.manifest; }
   const text::TextEncoder& encoder() const { return model_.encoder; }
   const io::Model& model() const { return model_; }
@@ -53,9 +56,11 @@ class Predictor {
 };
 
 // Runs `network` on `texts` encoded by `encoder`, in batches of at most `max_batch` rows, and
-// returns one probability per label (a single sigmoid output p becomes {1 - p, p}). Thread-safe.
+// returns one output per label (for classification a single sigmoid output p becomes
+// {1 - p, p}). Thread-safe.
 Probabilities predict_texts(const nn::Sequential& network, const text::TextEncoder& encoder,
-                            const std::vector<std::string>& texts, int max_batch = 256);
+                            const std::vector<std::string>& texts, int max_batch = 256,
+                            Task task = Task::kClassification);
 
 // Returns the index of the largest probability in `row` (the first one on ties).
 std::size_t top_class(const std::vector<float>& row);

@@ -40,6 +40,7 @@ nlohmann::ordered_json manifest_to_json(const ModelManifest& manifest) {
   j["maas_version"] = manifest.maas_version;
   j["created_at"] = manifest.created_at;
   j["name"] = manifest.name;
+  j["task"] = task_name(manifest.task);
   j["labels"] = manifest.labels;
   j["architecture"] = manifest.architecture;
   j["files"] = manifest.sha256;
@@ -116,6 +117,15 @@ ModelManifest parse_manifest(const fs::path& dir) {
   manifest.maas_version = manifest_field<std::string>(j, "maas_version", file);
   manifest.created_at = manifest_field<std::string>(j, "created_at", file);
   manifest.name = manifest_field<std::string>(j, "name", file);
+  if (j.contains("task")) {
+    const std::string task = manifest_field<std::string>(j, "task", file);
+    try {
+      manifest.task = parse_task(task);
+    } catch (const InvalidArgument& e) {
+      throw IoError(fmt::format("'{}' field 'task': {}; the artifact is damaged or needs a newer maas", file.string(),
+                                e.what()));
+    }
+  }
   manifest.labels = manifest_field<std::vector<std::string>>(j, "labels", file);
   manifest.architecture = manifest_field<nlohmann::json>(j, "architecture", file);
   manifest.sha256 = manifest_field<std::map<std::string, std::string>>(j, "files", file);
@@ -291,11 +301,30 @@ std::uint64_t expected_tensor_bytes(const nn::Sequential& network, const std::ve
   return total;
 }
 
+// Checks that a multi_label network has one sigmoid unit per label and a regression network one
+// linear unit per target.
+void check_task_output_layer(const ModelManifest& manifest, int outputs, const fs::path& file) {
+  const nlohmann::json& last = manifest.architecture.at("layers").back();
+  const std::string type = last.value("type", "");
+  const std::string activation = last.value("activation", "");
+  const std::string expected = manifest.task == Task::kMultiLabel ? "sigmoid" : "linear";
+  if (type == "dense" && activation == expected && outputs == static_cast<int>(manifest.labels.size())) return;
+  throw IoError(fmt::format("'{}' has task {} with {} labels, but its output layer '{}' has {} units and activation "
+                            "'{}': expected dense with {} units and activation '{}'; the artifact is damaged or was "
+                            "edited",
+                            file.string(), task_name(manifest.task), manifest.labels.size(), type, outputs, activation,
+                            manifest.labels.size(), expected));
+}
+
 // Checks that the network's output gives one probability per label: softmax over one unit per
 // label, or one sigmoid unit for two labels. Any other output (sigmoid on 6 units, linear) gives
 // numbers that predict would report as probabilities.
 void check_output_layer(const ModelManifest& manifest, int outputs, const fs::path& file) {
   const std::size_t labels = manifest.labels.size();
+  if (manifest.task != Task::kClassification) {
+    check_task_output_layer(manifest, outputs, file);
+    return;
+  }
   if (outputs != static_cast<int>(labels) && !(outputs == 1 && labels == 2)) {
     throw IoError(fmt::format("'{}' lists {} labels but the network has {} outputs", file.string(), labels, outputs));
   }

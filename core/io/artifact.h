@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/task.h"
 #include "core/io/quantize.h"
 #include "core/nn/sequential.h"
 #include "core/text/text_encoder.h"
@@ -58,7 +59,12 @@ struct ModelManifest {
   std::string maas_version;
   std::string created_at;  // UTC, ISO 8601
   std::string name;
-  std::vector<std::string> labels;   // class index -> label name
+  // What the outputs mean. Written as "task"; a manifest without it (maas before the field
+  // existed) is a classifier.
+  Task task = Task::kClassification;
+  // Output index -> name: a class name for classification and multi_label, the target's name
+  // (the label column) for regression.
+  std::vector<std::string> labels;
   nlohmann::json architecture;       // nn::Sequential::to_json()
   nlohmann::json training;           // {"config": ..., "metrics": ...}; free-form
   std::map<std::string, std::string> sha256;  // file name -> digest
@@ -94,8 +100,9 @@ void save_quantized_artifact(const std::filesystem::path& dir, ModelManifest man
 
 // Loads and verifies an artifact folder of any version from 1 to kMaxArtifactFormatVersion. Every
 // file must be a regular file within its size limit and match the checksum the manifest records.
-// Labels must be distinct and not empty. The output layer must be softmax with one unit per label,
-// or one sigmoid unit for two labels. Tensors must match the architecture and cover the data of
+// Labels must be distinct and not empty. The output layer must fit the task: for classification
+// softmax with one unit per label, or one sigmoid unit for two labels; for multi_label one sigmoid
+// unit per label; for regression one linear unit per label. Tensors must match the architecture and cover the data of
 // weights.safetensors exactly once. Throws IoError naming the folder, file and tensor at fault.
 Model load_artifact(const std::filesystem::path& dir);
 

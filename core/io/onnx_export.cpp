@@ -143,7 +143,9 @@ std::string onnx_model_bytes(const Model& model) {
   opset->set_version(kOnnxOpset);
   nlohmann::json labels = model.manifest.labels;
   const std::map<std::string, std::string> metadata = {
-      {"maas.name", model.manifest.name}, {"maas.labels", labels.dump()}};
+      {"maas.name", model.manifest.name},
+      {"maas.labels", labels.dump()},
+      {"maas.task", std::string(task_name(model.manifest.task))}};
   for (const auto& [key, value] : metadata) {
     onnx::StringStringEntryProto* entry = proto.add_metadata_props();
     entry->set_key(key);
@@ -155,6 +157,7 @@ std::string onnx_model_bytes(const Model& model) {
   add_value_info(graph_proto.add_input(), "ids", onnx::TensorProto::INT64, {"batch", "seq"}, {});
   GraphBuilder graph(graph_proto);
 
+  const std::string output_name(onnx_output_name(model.manifest.task));
   std::string x = "ids";
   const std::size_t layers = network.layer_count();
   for (std::size_t i = 0; i < layers; ++i) {
@@ -185,13 +188,14 @@ std::string onnx_model_bytes(const Model& model) {
       const std::string kernel = graph.float_initializer(prefix + ".kernel", parameter_value(network, prefix + ".kernel"));
       const std::string bias = graph.float_initializer(prefix + ".bias", parameter_value(network, prefix + ".bias"));
       x = graph.node("Gemm", {x, kernel, bias}, {{"transB", 1}});
-      const bool binary_output = last && dense->units() == 1 && dense->activation() == nn::Activation::kSigmoid;
+      const bool binary_output = last && model.manifest.task == Task::kClassification && dense->units() == 1 &&
+                                 dense->activation() == nn::Activation::kSigmoid;
       if (binary_output) {
         const std::string p = graph.node("Sigmoid", {x});
         const std::string float_one = graph.float_constant(prefix + ".one", 1.0f);
-        x = graph.node("Concat", {graph.node("Sub", {float_one, p}), p}, {{"axis", 1}}, {}, "probabilities");
+        x = graph.node("Concat", {graph.node("Sub", {float_one, p}), p}, {{"axis", 1}}, {}, output_name);
       } else {
-        x = activation_node(graph, dense->activation(), x, last ? "probabilities" : "");
+        x = activation_node(graph, dense->activation(), x, last ? output_name : "");
       }
     } else if (dynamic_cast<const nn::Dropout*>(&layer) != nullptr) {
       continue;  // the identity at inference
@@ -201,8 +205,9 @@ std::string onnx_model_bytes(const Model& model) {
                                     i, layer.type()));
     }
   }
-  const std::int64_t columns = network.outputs() == 1 ? 2 : network.outputs();
-  add_value_info(graph_proto.add_output(), "probabilities", onnx::TensorProto::FLOAT, {"batch"}, {columns});
+  const bool binary = model.manifest.task == Task::kClassification && network.outputs() == 1;
+  const std::int64_t columns = binary ? 2 : network.outputs();
+  add_value_info(graph_proto.add_output(), output_name, onnx::TensorProto::FLOAT, {"batch"}, {columns});
 
   std::string bytes;
   if (!proto.SerializeToString(&bytes)) {

@@ -4,7 +4,11 @@
 //
 // The graph (opset 13, IR version 7):
 //   input  "ids"            int64 [batch, seq]: the ids tokenizer.json produces (any seq >= 1)
-//   output "probabilities"  float [batch, labels], in the order of labels.json
+//   output "probabilities"  float [batch, labels], in the order of labels.json: softmax (or
+//                           [1 - p, p]) for classification, one sigmoid per label for multi_label
+//   output "predictions"    float [batch, 1] for regression, in place of "probabilities": the
+//                           linear output
+// The metadata "maas.task" names the task.
 // Embedding is a Gather, masked mean pooling a Mul by the non-padding mask, a ReduceSum and a
 // Div by max(count, 1), and each dense layer a Gemm with transB = 1, because maas kernels are
 // [units, in]. Dropout is left out. A single sigmoid output p becomes [1 - p, p], as in maas.
@@ -20,6 +24,11 @@ namespace maas::io {
 inline constexpr int kOnnxOpset = 13;
 inline constexpr std::string_view kOnnxModelFile = "model.onnx";
 inline constexpr std::string_view kOnnxLabelsFile = "labels.json";
+
+// Returns the graph output's name for `task`: "predictions" for regression, else "probabilities".
+inline std::string_view onnx_output_name(Task task) {
+  return task == Task::kRegression ? "predictions" : "probabilities";
+}
 
 // Returns the serialized onnx.ModelProto for `model`. Throws InvalidArgument when the tokenizer
 // can produce an id outside the embedding (ONNX Runtime would fail at run time on such an id),

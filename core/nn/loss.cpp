@@ -57,9 +57,40 @@ void check_label_smoothing(float label_smoothing, const std::string& loss) {
   }
 }
 
+void check_targets(const Tensor& logits, const Tensor& targets, const std::string& loss) {
+  if (targets.dtype() != DType::kFloat32 || targets.shape() != logits.shape()) {
+    throw InvalidArgument(loss + ": invalid targets of type " + std::string(dtype_name(targets.dtype())) +
+                          " and shape " + targets.shape_string() + ": expected float32 " + logits.shape_string() +
+                          ", the shape of the logits");
+  }
+}
+
+// Checks every target against `accepts`, naming the first one outside it by row and column.
+template <typename Accepts>
+void check_target_values(const Tensor& targets, const std::string& loss, const std::string& expected,
+                         Accepts accepts) {
+  const float* values = targets.data<float>();
+  const std::int64_t columns = targets.dim(1);
+  for (std::int64_t i = 0; i < targets.numel(); ++i) {
+    if (!accepts(values[i])) {
+      throw InvalidArgument(loss + ": invalid target " + std::to_string(values[i]) + " at batch row " +
+                            std::to_string(i / columns) + ", output " + std::to_string(i % columns) +
+                            ": expected " + expected);
+    }
+  }
+}
+
 }  // namespace
 
 Loss::~Loss() = default;
+
+float Loss::forward(const Tensor&, const std::int32_t*, const float*) {
+  throw Unsupported(name() + " takes a float32 target matrix, not class indices");
+}
+
+float Loss::forward(const Tensor&, const Tensor&, const float*) {
+  throw Unsupported(name() + " takes class indices, not a float32 target matrix");
+}
 
 SoftmaxCrossEntropy::SoftmaxCrossEntropy(float label_smoothing) : label_smoothing_(label_smoothing) {
   check_label_smoothing(label_smoothing, name());
@@ -105,7 +136,61 @@ const Tensor& SigmoidBinaryCrossEntropy::backward() {
   return dlogits_;
 }
 
-std::unique_ptr<Loss> make_loss(std::string_view output_activation, float label_smoothing) {
+SigmoidCrossEntropyPerOutput::SigmoidCrossEntropyPerOutput(float label_smoothing)
+    : label_smoothing_(label_smoothing) {
+  check_label_smoothing(label_smoothing, name());
+}
+
+float SigmoidCrossEntropyPerOutput::forward(const Tensor& logits, const Tensor& targets, const float* example_weights) {
+  check_logits(logits, 1, std::numeric_limits<std::int32_t>::max(), name(), "[batch, outputs >= 1]");
+  check_targets(logits, targets, name());
+  check_target_values(targets, name(), "a value in [0, 1]", [](float y) { return y >= 0.0f && y <= 1.0f; });
+  check_weights(example_weights, logits.dim(0), name());
+  dlogits_.resize(logits.shape());
+  const double loss = kernels::sigmoid_cross_entropy_per_output(
+      logits.data<float>(), targets.data<float>(), example_weights, logits.dim(0), logits.dim(1),
+      dlogits_.data<float>(), label_smoothing_);
+  forward_done_ = true;
+  return static_cast<float>(loss);
+}
+
+const Tensor& SigmoidCrossEntropyPerOutput::backward() {
+  check_backward(forward_done_, name());
+  return dlogits_;
+}
+
+float MeanSquaredError::forward(const Tensor& predictions, const Tensor& targets, const float* example_weights) {
+  check_logits(predictions, 1, std::numeric_limits<std::int32_t>::max(), name(), "[batch, outputs >= 1]");
+  check_targets(predictions, targets, name());
+  check_target_values(targets, name(), "a finite number", [](float y) { return std::isfinite(y); });
+  check_weights(example_weights, predictions.dim(0), name());
+  dpredictions_.resize(predictions.shape());
+  const double loss = kernels::mean_squared_error(predictions.data<float>(), targets.data<float>(), example_weights,
+                                                  predictions.dim(0), predictions.dim(1), dpredictions_.data<float>());
+  forward_done_ = true;
+  return static_cast<float>(loss);
+}
+
+const Tensor& MeanSquaredError::backward() {
+  check_backward(forward_done_, name());
+  return dpredictions_;
+}
+
+std::unique_ptr<Loss> make_loss(std::string_view output_activation, float label_smoothing, Task task) {
+  if (task == Task::kMultiLabel) {
+    if (output_activation == "sigmoid") return std::make_unique<SigmoidCrossEntropyPerOutput>(label_smoothing);
+    throw Unsupported("no multi_label loss for output activation \"" + std::string(output_activation) +
+                      "\": expected \"sigmoid\", one independent unit per label");
+  }
+  if (task == Task::kRegression) {
+    if (label_smoothing != 0.0f) {
+      throw InvalidArgument("label_smoothing " + std::to_string(label_smoothing) +
+                            " does not apply to regression; set it to 0");
+    }
+    if (output_activation == "linear") return std::make_unique<MeanSquaredError>();
+    throw Unsupported("no regression loss for output activation \"" + std::string(output_activation) +
+                      "\": expected \"linear\"");
+  }
   if (output_activation == "softmax") {
     return std::make_unique<SoftmaxCrossEntropy>(label_smoothing);
   }

@@ -157,7 +157,8 @@ void Batcher::run_batch(Pending* const* requests, std::size_t count) const {
   const io::Model& model = predictor_->model();
   const text::TextEncoder& encoder = model.encoder;
   const auto length = static_cast<std::size_t>(encoder.max_length());
-  const bool binary = model.network.outputs() == 1;
+  // Only a binary classifier's single sigmoid output p becomes {1 - p, p}.
+  const bool binary = model.manifest.task == Task::kClassification && model.network.outputs() == 1;
   const auto outputs = static_cast<std::size_t>(model.network.outputs());
 
   std::size_t total_rows = 0;

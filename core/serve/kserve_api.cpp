@@ -10,6 +10,15 @@
 #include "core/serve/v2_request.h"
 
 namespace maas::serve {
+namespace {
+
+// The name of the tensor that carries a model's outputs: "probabilities", or "predictions" for
+// regression.
+std::string_view data_output_name(Task task) {
+  return task == Task::kRegression ? kPredictionsOutput : kProbabilitiesOutput;
+}
+
+}  // namespace
 
 void handle_v2_server(const HandlerContext&, const httplib::Request&, httplib::Response& res) {
   send_json(res, 200, nlohmann::json{{"name", "maas"}, {"version", MAAS_VERSION}, {"extensions", nlohmann::json::array()}});
@@ -29,6 +38,9 @@ void handle_v2_model_metadata(const HandlerContext& context, const httplib::Requ
   nlohmann::json versions = nlohmann::json::array();
   for (const auto& loaded : resolved.model->versions) versions.push_back(loaded->version_text);
   const auto classes = static_cast<long long>(version.predictor->labels().size());
+  const Task task = version.predictor->task();
+  nlohmann::json outputs = {{{"name", data_output_name(task)}, {"datatype", "FP32"}, {"shape", {-1, classes}}}};
+  if (task == Task::kClassification) outputs.push_back({{"name", kLabelOutput}, {"datatype", "BYTES"}, {"shape", {-1}}});
   send_json(res, 200,
             nlohmann::json{
                 {"name", version.model},
@@ -38,11 +50,10 @@ void handle_v2_model_metadata(const HandlerContext& context, const httplib::Requ
                 {"inputs",
                  {{{"name", "text"}, {"datatype", "BYTES"}, {"shape", {-1}}},
                   {{"name", "input_ids"}, {"datatype", "INT32"}, {"shape", {-1, -1}}}}},
-                {"outputs",
-                 {{{"name", kProbabilitiesOutput}, {"datatype", "FP32"}, {"shape", {-1, classes}}},
-                  {{"name", kLabelOutput}, {"datatype", "BYTES"}, {"shape", {-1}}}}},
+                {"outputs", outputs},
                 {"parameters",
                  {{"version", version.version_text},
+                  {"task", task_name(task)},
                   {"labels", version.predictor->labels()},
                   {"max_length", version.predictor->encoder().max_length()}}}});
 }
@@ -63,6 +74,17 @@ void handle_v2_infer(const HandlerContext& context, const httplib::Request& req,
     send_error(res, 400, e.what());
     return;
   }
+  const Task task = resolved.version->predictor->task();
+  if (task != Task::kClassification) {
+    if (request.outputs_named && request.want_label) {
+      send_error(res, 400,
+                 fmt::format("/outputs: output \"{}\" names the top class of a single-label classifier, but this "
+                             "model's task is {}; request \"{}\" instead",
+                             kLabelOutput, task_name(task), data_output_name(task)));
+      return;
+    }
+    request.want_label = false;
+  }
   InferenceOutput output;
   if (!run_inference(context, resolved, request.input, output, res)) return;
 
@@ -78,7 +100,7 @@ void handle_v2_infer(const HandlerContext& context, const httplib::Request& req,
   body += R"(,"outputs":[)";
   if (request.want_probabilities) {
     fmt::format_to(std::back_inserter(body), R"({{"name":"{}","datatype":"FP32","shape":[{},{}],"data":[)",
-                   kProbabilitiesOutput, rows, output.classes);
+                   data_output_name(task), rows, output.classes);
     for (std::size_t i = 0; i < rows * output.classes; ++i) {
       if (i > 0) body += ',';
       append_json_float(body, output.probabilities[i]);

@@ -93,6 +93,7 @@ void handle_tf_metadata(const HandlerContext& context, const httplib::Request& r
                 {"model_spec", {{"name", version.model}, {"signature_name", ""}, {"version", version.version_text}}},
                 {"metadata", {{"signature_def", {{"signature_def", {{"serving_default", signature}}}}}}},
                 {"labels", version.predictor->labels()},
+                {"task", task_name(version.predictor->task())},
                 {"max_length", version.predictor->encoder().max_length()},
                 {"vocab_size", version.predictor->encoder().vocab_size()},
                 {"version_policy", resolved.model->config.version_policy.describe()}});
@@ -121,6 +122,13 @@ void handle_tf_predict(const HandlerContext& context, const httplib::Request& re
 void handle_tf_classify(const HandlerContext& context, const httplib::Request& req, httplib::Response& res) {
   ResolvedVersion resolved;
   if (!resolve(context, req, res, resolved)) return;
+  if (resolved.version->predictor->task() == Task::kRegression) {
+    send_error(res, 400,
+               fmt::format("model '{}' is a regression model, which has no classes to classify into; send the texts "
+                           "to :predict for the predicted values",
+                           resolved.version->model));
+    return;
+  }
   InferenceInput input;
   try {
     input.texts = parse_classify_request(request_body(), context.limits);

@@ -58,6 +58,7 @@ void read_outputs(const nlohmann::json& outputs, V2InferRequest& request) {
   if (outputs.empty()) return;
   request.want_probabilities = false;
   request.want_label = false;
+  request.outputs_named = true;
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const std::string path = fmt::format("/outputs/{}/name", i);
     const nlohmann::json& output = outputs[i];
@@ -65,13 +66,14 @@ void read_outputs(const nlohmann::json& outputs, V2InferRequest& request) {
       throw InvalidArgument(fmt::format("{} must be a string naming an output", path));
     }
     const auto& name = output["name"].get_ref<const std::string&>();
-    if (name == kProbabilitiesOutput) {
+    if (name == kProbabilitiesOutput || name == kPredictionsOutput) {
       request.want_probabilities = true;
     } else if (name == kLabelOutput) {
       request.want_label = true;
     } else {
-      throw InvalidArgument(fmt::format("{}: unknown output '{}'; this model has \"{}\" and \"{}\"", path, name,
-                                        kProbabilitiesOutput, kLabelOutput));
+      throw InvalidArgument(fmt::format("{}: unknown output '{}'; expected \"{}\" and \"{}\" (classifiers), or "
+                                        "\"{}\" (regression models)",
+                                        path, name, kProbabilitiesOutput, kLabelOutput, kPredictionsOutput));
     }
   }
 }

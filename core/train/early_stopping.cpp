@@ -2,9 +2,12 @@
 
 namespace maas::train {
 
+bool lower_is_better(std::string_view monitor) {
+  return monitor == "val_loss" || monitor == "val_hamming_loss" || monitor == "val_mse" || monitor == "val_mae";
+}
+
 bool EarlyStopping::update(int epoch, double value) {
-  const bool lower_is_better = config_.monitor == "val_loss";
-  const bool improved = !best_value_ || (lower_is_better ? value < *best_value_ - config_.min_delta
+  const bool improved = !best_value_ || (lower_is_better(config_.monitor) ? value < *best_value_ - config_.min_delta
                                                          : value > *best_value_ + config_.min_delta);
   if (improved) {
     best_value_ = value;

@@ -3,13 +3,18 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/config/experiment_config.h"
 
 namespace maas::train {
 
+// Returns true for the monitors where a lower value is better: val_loss, val_hamming_loss,
+// val_mse and val_mae.
+bool lower_is_better(std::string_view monitor);
+
 // Tracks the monitored metric epoch by epoch. An epoch improves when its value beats the best
-// so far by more than min_delta (lower for val_loss, higher for the others); the first epoch
+// so far by more than min_delta (lower or higher as lower_is_better says); the first epoch
 // always improves. Training stops after `patience` epochs in a row without improvement.
 class EarlyStopping {
  public:

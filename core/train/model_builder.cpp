@@ -36,8 +36,34 @@ text::PadOptions pad_options(const config::TokenizerConfig& config) {
   return options;
 }
 
+namespace {
+
+struct OutputLayer {
+  int units = 0;
+  std::string activation;
+};
+
+// The output layer `task` needs for `outputs` labels (or regression targets). `requested` is the
+// config's activation, because two labels may also train as a Keras-style 2-unit softmax.
+OutputLayer expected_output(Task task, int outputs, const config::LayerConfig& requested) {
+  if (task == Task::kMultiLabel) return {outputs, "sigmoid"};
+  if (task == Task::kRegression) return {outputs, "linear"};
+  const bool binary = outputs == 2;
+  const bool binary_softmax = binary && requested.activation == "softmax" && requested.units.value_or(2) == 2;
+  if (binary && !binary_softmax) return {1, "sigmoid"};
+  return {outputs, "softmax"};
+}
+
+std::string describe_outputs(Task task, int outputs) {
+  if (task == Task::kRegression) return fmt::format("regression has {} target(s)", outputs);
+  if (task == Task::kMultiLabel) return fmt::format("the multi-label data has {} labels", outputs);
+  return fmt::format("the data has {} labels", outputs);
+}
+
+}  // namespace
+
 nlohmann::json build_architecture(const config::ModelConfig& model, int vocab_size, int classes,
-                                  const std::string& config_source) {
+                                  const std::string& config_source, Task task) {
   const auto where = [&](const config::LayerConfig& layer, std::size_t index) {
     // location names the --set argument when an override changed the layer.
     const std::string location =
@@ -48,7 +74,6 @@ nlohmann::json build_architecture(const config::ModelConfig& model, int vocab_si
     throw ConfigError(fmt::format("{}: model.layers must start with an embedding layer, since the model reads token ids",
                                   config_source));
   }
-  const bool binary = classes == 2;
   // False once a conv1d with padding valid shortens the sequence, so that positions no longer
   // line up with the ids that a pooling mask reads.
   bool positions_match_ids = true;
@@ -112,17 +137,15 @@ nlohmann::json build_architecture(const config::ModelConfig& model, int vocab_si
       int units = layer.units.value_or(0);
       std::string activation = layer.activation;
       if (last) {
-        // Two labels also train as a Keras-style 2-unit softmax when the config sets softmax.
-        const bool binary_softmax = binary && activation == "softmax" && (!layer.units || units == 2);
-        const int expected_units = binary && !binary_softmax ? 1 : classes;
-        const std::string expected_activation = binary && !binary_softmax ? "sigmoid" : "softmax";
-        if (!layer.units) units = expected_units;
-        if (activation == "auto") activation = expected_activation;
-        if (units != expected_units || activation != expected_activation) {
+        const OutputLayer expected = expected_output(task, classes, layer);
+        if (!layer.units) units = expected.units;
+        if (activation == "auto") activation = expected.activation;
+        if (units != expected.units || activation != expected.activation) {
           throw ConfigError(fmt::format(
-              "{}: the output layer has {} units with activation '{}', but the data has {} labels, which needs {} "
-              "unit(s) with '{}'; write `dense: {{activation: auto}}` to have it chosen",
-              where(layer, i), units, activation, classes, expected_units, expected_activation));
+              "{}: the output layer has {} units with activation '{}', but {}, which needs {} unit(s) with '{}' "
+              "(training.task {}); write `dense: {{activation: auto}}` to have it chosen",
+              where(layer, i), units, activation, describe_outputs(task, classes), expected.units,
+              expected.activation, task_name(task)));
         }
       } else if (!layer.units || activation == "auto") {
         throw ConfigError(fmt::format("{}: only the last dense layer may leave units or activation as auto; set both",

@@ -30,7 +30,8 @@ Progress::Progress(int epochs, std::int64_t batches_per_epoch, bool enabled)
       epoch_start_(start_),
       last_print_(start_) {}
 
-void Progress::update(int epoch, std::int64_t batch, double loss, double accuracy, std::int64_t examples_in_epoch) {
+void Progress::update(int epoch, std::int64_t batch, double loss, std::optional<double> accuracy,
+                      std::int64_t examples_in_epoch) {
   const Clock::time_point now = Clock::now();
   if (epoch != current_epoch_) {
     current_epoch_ = epoch;
@@ -45,9 +46,10 @@ void Progress::update(int epoch, std::int64_t batch, double loss, double accurac
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double done = (epoch - 1) + static_cast<double>(batch) / static_cast<double>(batches_per_epoch_);
   const double eta = done > 0 ? elapsed * (epochs_ - done) / done : 0.0;
+  const std::string accuracy_text = accuracy ? fmt::format(" accuracy {:.4f}", *accuracy) : "";
   const std::string line =
-      fmt::format("epoch {}/{} batch {}/{} loss {:.4f} accuracy {:.4f} {:.0f} examples/s ETA {}", epoch, epochs_,
-                  batch, batches_per_epoch_, loss, accuracy, examples_per_second, format_duration(eta));
+      fmt::format("epoch {}/{} batch {}/{} loss {:.4f}{} {:.0f} examples/s ETA {}", epoch, epochs_, batch,
+                  batches_per_epoch_, loss, accuracy_text, examples_per_second, format_duration(eta));
   if (terminal_) {
     std::fprintf(stderr, "\r\033[K%s", line.c_str());
     std::fflush(stderr);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 namespace maas::train {
 
@@ -13,8 +14,9 @@ class Progress {
   Progress(int epochs, std::int64_t batches_per_epoch, bool enabled);
 
   // Records that `batch` (1-based) of `epoch` (1-based) finished; loss and accuracy are running
-  // means over the epoch so far.
-  void update(int epoch, std::int64_t batch, double loss, double accuracy, std::int64_t examples_in_epoch);
+  // means over the epoch so far. An empty accuracy (regression) is left out of the line.
+  void update(int epoch, std::int64_t batch, double loss, std::optional<double> accuracy,
+              std::int64_t examples_in_epoch);
   // Ends the in-place line, if any, so the next log line starts on its own row.
   void finish_epoch();
 

@@ -37,26 +37,65 @@
 namespace maas::train {
 namespace fs = std::filesystem;
 
+namespace {
+
+// The optional metrics of EpochMetrics, in the order to_json() writes them.
+constexpr std::pair<std::string_view, std::optional<double> EpochMetrics::*> kOptionalMetrics[] = {
+    {"accuracy", &EpochMetrics::accuracy},
+    {"val_loss", &EpochMetrics::val_loss},
+    {"val_accuracy", &EpochMetrics::val_accuracy},
+    {"val_macro_f1", &EpochMetrics::val_macro_f1},
+    {"val_micro_f1", &EpochMetrics::val_micro_f1},
+    {"val_subset_accuracy", &EpochMetrics::val_subset_accuracy},
+    {"val_hamming_loss", &EpochMetrics::val_hamming_loss},
+    {"val_mse", &EpochMetrics::val_mse},
+    {"val_mae", &EpochMetrics::val_mae},
+    {"val_r2", &EpochMetrics::val_r2},
+};
+
+}  // namespace
+
 nlohmann::ordered_json EpochMetrics::to_json() const {
   nlohmann::ordered_json j;
   j["epoch"] = epoch;
   j["loss"] = loss;
-  j["accuracy"] = accuracy;
-  if (val_loss) j["val_loss"] = *val_loss;
-  if (val_accuracy) j["val_accuracy"] = *val_accuracy;
-  if (val_macro_f1) j["val_macro_f1"] = *val_macro_f1;
+  for (const auto& [name, member] : kOptionalMetrics) {
+    if (this->*member) j[std::string(name)] = *(this->*member);
+  }
   j["seconds"] = seconds;
   j["examples_per_second"] = examples_per_second;
   return j;
 }
 
+EpochMetrics EpochMetrics::from_json(const nlohmann::json& j) {
+  EpochMetrics metrics;
+  metrics.epoch = j.at("epoch").get<int>();
+  metrics.loss = j.at("loss").get<double>();
+  for (const auto& [name, member] : kOptionalMetrics) {
+    const std::string key(name);
+    if (j.contains(key)) metrics.*member = j[key].get<double>();
+  }
+  metrics.seconds = j.at("seconds").get<double>();
+  metrics.examples_per_second = j.at("examples_per_second").get<double>();
+  return metrics;
+}
+
+std::optional<double> EpochMetrics::validation_metric(std::string_view name) const {
+  for (const auto& [metric, member] : kOptionalMetrics) {
+    if (metric == name && metric.starts_with("val_")) return this->*member;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
-data::Dataset read_split(const fs::path& path, const config::DataConfig& config) {
+data::Dataset read_split(const fs::path& path, const config::DataConfig& config, Task task) {
   data::ReadOptions options;
   options.format = data::parse_format(config.format);
   options.text_column = config.text_column;
   options.label_column = config.label_column;
+  options.label_kind = label_kind(task);
+  options.label_separator = config.label_separator;
   data::Dataset dataset = data::read_dataset(path, options);
   if (dataset.blank_lines > 0) {
     spdlog::info("{}: skipped {} blank lines", dataset.source, dataset.blank_lines);
@@ -64,29 +103,68 @@ data::Dataset read_split(const fs::path& path, const config::DataConfig& config)
   return dataset;
 }
 
-// Examples encoded once into one packed [rows, max_length] id matrix with a class index per row.
+// Examples encoded once into one packed [rows, max_length] id matrix, with a class index per row
+// (classification) or a [rows, outputs] target matrix (multi_label: 0 or 1 per label;
+// regression: the value).
 struct EncodedSet {
   std::vector<int32_t> ids;
   std::vector<int32_t> classes;
+  std::vector<float> targets;
   std::int64_t rows = 0;
+  // Labels outside the training labels and how often they occur (validation only).
+  std::map<std::string, std::int64_t> unknown;
+  // Rows with at least one such label.
+  std::int64_t unknown_rows = 0;
 };
+
+// Fills set.targets for a multi_label or regression task. Unknown multi-label labels are counted
+// and otherwise ignored.
+void encode_targets(Task task, const std::vector<data::Example>& examples,
+                    const std::unordered_map<std::string, int32_t>& class_of, EncodedSet& set) {
+  const std::size_t outputs = task == Task::kRegression ? 1 : class_of.size();
+  set.targets.assign(examples.size() * outputs, 0.0f);
+  for (std::size_t i = 0; i < examples.size(); ++i) {
+    if (task == Task::kRegression) {
+      set.targets[i] = static_cast<float>(examples[i].value);
+      continue;
+    }
+    bool unknown = false;
+    for (const std::string& label : examples[i].labels) {
+      const auto found = class_of.find(label);
+      if (found == class_of.end()) {
+        ++set.unknown[label];
+        unknown = true;
+      } else {
+        set.targets[i * outputs + static_cast<std::size_t>(found->second)] = 1.0f;
+      }
+    }
+    if (unknown) ++set.unknown_rows;
+  }
+}
 
 // Rows whose label is not one of the training labels get class -1 (validation only).
 EncodedSet encode_examples(const std::vector<data::Example>& examples, const text::TextEncoder& encoder,
-                           const std::unordered_map<std::string, int32_t>& class_of, const std::string& source) {
+                           const std::unordered_map<std::string, int32_t>& class_of, const std::string& source,
+                           Task task) {
   EncodedSet set;
   const auto length = static_cast<std::size_t>(encoder.max_length());
   set.rows = static_cast<std::int64_t>(examples.size());
   set.ids.resize(examples.size() * length);
-  set.classes.resize(examples.size());
+  set.classes.assign(examples.size(), 0);
+  if (task != Task::kClassification) encode_targets(task, examples, class_of, set);
   for (std::size_t i = 0; i < examples.size(); ++i) {
     try {
       encoder.encode_into(examples[i].text, set.ids.data() + i * length);
     } catch (const InvalidArgument& e) {
       throw InvalidArgument(fmt::format("{}:{}: {}", source, examples[i].line, e.what()));
     }
+    if (task != Task::kClassification) continue;
     const auto found = class_of.find(examples[i].label);
     set.classes[i] = found == class_of.end() ? -1 : found->second;
+    if (found == class_of.end()) {
+      ++set.unknown[examples[i].label];
+      ++set.unknown_rows;
+    }
   }
   return set;
 }
@@ -94,6 +172,16 @@ EncodedSet encode_examples(const std::vector<data::Example>& examples, const tex
 int predicted_class(const float* logits, int outputs) {
   if (outputs == 1) return logits[0] > 0.0f ? 1 : 0;
   return static_cast<int>(std::max_element(logits, logits + outputs) - logits);
+}
+
+// Whether a training row counts as right for the running accuracy: the top class for
+// classification, every label decision at probability 0.5 (logit 0) for multi_label.
+bool row_correct(Task task, const float* logits, int outputs, std::int32_t true_class, const float* targets) {
+  if (task == Task::kClassification) return predicted_class(logits, outputs) == true_class;
+  for (int o = 0; o < outputs; ++o) {
+    if ((logits[o] >= 0.0f) != (targets[o] > 0.5f)) return false;
+  }
+  return true;
 }
 
 std::string jsonl(const std::vector<EpochMetrics>& history) {
@@ -108,17 +196,7 @@ std::vector<EpochMetrics> parse_history(const std::string& text) {
   std::string line;
   while (std::getline(lines, line)) {
     if (line.empty()) continue;
-    const auto j = nlohmann::json::parse(line);
-    EpochMetrics metrics;
-    metrics.epoch = j.at("epoch").get<int>();
-    metrics.loss = j.at("loss").get<double>();
-    metrics.accuracy = j.at("accuracy").get<double>();
-    if (j.contains("val_loss")) metrics.val_loss = j["val_loss"].get<double>();
-    if (j.contains("val_accuracy")) metrics.val_accuracy = j["val_accuracy"].get<double>();
-    if (j.contains("val_macro_f1")) metrics.val_macro_f1 = j["val_macro_f1"].get<double>();
-    metrics.seconds = j.at("seconds").get<double>();
-    metrics.examples_per_second = j.at("examples_per_second").get<double>();
-    history.push_back(metrics);
+    history.push_back(EpochMetrics::from_json(nlohmann::json::parse(line)));
   }
   return history;
 }
@@ -150,43 +228,104 @@ std::unique_ptr<nn::Optimizer> make_optimizer(const config::OptimizerConfig& con
   return optimizer;
 }
 
-// Scores `network` on pre-encoded rows through Sequential::predict, the inference path that
-// a loaded model runs. Rows of class -1 have a label the model does not know.
-ClassificationReport validation_report(const nn::Sequential& network, const EncodedSet& set, std::int64_t length,
-                                       const std::vector<std::string>& labels,
-                                       const std::vector<data::Example>& examples) {
+// Runs `network` on pre-encoded rows through Sequential::predict, the inference path that a
+// loaded model runs, and calls `score(row, outputs)` for every row.
+template <typename Score>
+void for_each_validation_row(const nn::Sequential& network, const EncodedSet& set, std::int64_t length, Score score) {
   constexpr std::int64_t kBatch = 256;
-  ClassificationReport report(labels);
-  const auto outputs = static_cast<std::size_t>(network.outputs());
+  const std::int64_t outputs = network.outputs();
   Tensor ids;
-  std::vector<float> row(labels.size());
   for (std::int64_t start = 0; start < set.rows; start += kBatch) {
     const std::int64_t rows = std::min(kBatch, set.rows - start);
     ids.resize({rows, length}, DType::kInt32);
     std::copy_n(set.ids.data() + start * length, rows * length, ids.data<std::int32_t>());
-    const Tensor probabilities = network.predict(ids);
-    const float* p = probabilities.data<float>();
-    for (std::int64_t r = 0; r < rows; ++r) {
-      const std::int32_t true_class = set.classes[static_cast<std::size_t>(start + r)];
-      if (true_class < 0) {
-        report.add_unknown(examples[static_cast<std::size_t>(start + r)].label);
-        continue;
-      }
-      if (outputs == 1) {
-        row = {1.0f - p[r], p[r]};
-      } else {
-        row.assign(p + r * static_cast<std::int64_t>(outputs), p + (r + 1) * static_cast<std::int64_t>(outputs));
-      }
-      report.add(static_cast<std::size_t>(true_class), row);
-    }
+    const Tensor predictions = network.predict(ids);
+    for (std::int64_t r = 0; r < rows; ++r) score(start + r, predictions.data<float>() + r * outputs);
   }
+}
+
+// Scores `network` on the validation rows. Classification rows of class -1 have a label the
+// model does not know.
+TaskReport validation_report(Task task, const nn::Sequential& network, const EncodedSet& set, std::int64_t length,
+                             const std::vector<std::string>& labels, const std::vector<data::Example>& examples) {
+  if (task == Task::kRegression) {
+    RegressionReport report(labels.front());
+    for_each_validation_row(network, set, length, [&](std::int64_t row, const float* p) {
+      report.add(set.targets[static_cast<std::size_t>(row)], p[0]);
+    });
+    return report;
+  }
+  if (task == Task::kMultiLabel) {
+    MultiLabelReport report(labels);
+    for (const auto& [label, count] : set.unknown) {
+      for (std::int64_t i = 0; i < count; ++i) report.add_unknown(label);
+    }
+    std::vector<std::uint8_t> truth(labels.size());
+    std::vector<float> row_outputs(labels.size());
+    for_each_validation_row(network, set, length, [&](std::int64_t row, const float* p) {
+      const float* targets = set.targets.data() + row * static_cast<std::int64_t>(labels.size());
+      for (std::size_t l = 0; l < labels.size(); ++l) truth[l] = targets[l] > 0.5f ? 1 : 0;
+      row_outputs.assign(p, p + labels.size());
+      report.add(truth, row_outputs);
+    });
+    return report;
+  }
+  ClassificationReport report(labels);
+  const bool binary = network.outputs() == 1;
+  std::vector<float> row_outputs(labels.size());
+  for_each_validation_row(network, set, length, [&](std::int64_t row, const float* p) {
+    const std::int32_t true_class = set.classes[static_cast<std::size_t>(row)];
+    if (true_class < 0) {
+      report.add_unknown(examples[static_cast<std::size_t>(row)].label);
+      return;
+    }
+    if (binary) {
+      row_outputs = {1.0f - p[0], p[0]};
+    } else {
+      row_outputs.assign(p, p + labels.size());
+    }
+    report.add(static_cast<std::size_t>(true_class), row_outputs);
+  });
   return report;
 }
 
+// Copies the validation metrics of `report` into `metrics` and returns them as "name value"
+// pairs for the epoch log line.
+std::string record_validation(const TaskReport& report, EpochMetrics& metrics) {
+  metrics.val_loss = report_loss(report);
+  if (const auto* classes = std::get_if<ClassificationReport>(&report)) {
+    metrics.val_accuracy = classes->accuracy();
+    metrics.val_macro_f1 = classes->macro_f1();
+  } else if (const auto* multi = std::get_if<MultiLabelReport>(&report)) {
+    metrics.val_micro_f1 = multi->micro_f1();
+    metrics.val_macro_f1 = multi->macro_f1();
+    metrics.val_subset_accuracy = multi->subset_accuracy();
+    metrics.val_hamming_loss = multi->hamming_loss();
+  } else if (const auto* values = std::get_if<RegressionReport>(&report)) {
+    metrics.val_mse = values->mse();
+    metrics.val_mae = values->mae();
+    metrics.val_r2 = values->r2();
+  }
+  std::string text;
+  const nlohmann::ordered_json values = metrics.to_json();
+  for (const auto& [name, value] : values.items()) {
+    if (name.starts_with("val_")) text += fmt::format(" {} {:.4f}", name, value.get<double>());
+  }
+  return text;
+}
+
+// Formats the numbers of a report summary as "loss 0.1234 macro_f1 0.5678 ...".
+std::string summary_text(const nlohmann::ordered_json& summary) {
+  std::string text;
+  for (const auto& [name, value] : summary.items()) {
+    if (!value.is_number_float()) continue;
+    text += fmt::format("{}{} {:.4f}", text.empty() ? "" : " ", name, value.get<double>());
+  }
+  return text;
+}
+
 double monitored_value(const EpochMetrics& metrics, const std::string& monitor) {
-  if (monitor == "val_accuracy") return *metrics.val_accuracy;
-  if (monitor == "val_macro_f1") return *metrics.val_macro_f1;
-  return *metrics.val_loss;
+  return metrics.validation_metric(monitor).value();
 }
 
 std::vector<Tensor> copy_values(const std::vector<nn::Parameter>& params) {
@@ -199,11 +338,9 @@ std::vector<Tensor> copy_values(const std::vector<nn::Parameter>& params) {
 // Warns when examples of `source` carry labels the training data does not have: they count as
 // errors, and when every example has one, loss and accuracy are meaningless.
 void warn_unknown_labels(const std::string& source, const std::map<std::string, std::int64_t>& unknown,
-                         std::int64_t examples) {
-  std::int64_t count = 0;
+                         std::int64_t count, std::int64_t examples) {
   std::string names;
   for (const auto& [label, n] : unknown) {
-    count += n;
     if (names.size() < 60) names += (names.empty() ? "'" : ", '") + label + "'";
   }
   if (count == 0) return;
@@ -216,6 +353,52 @@ void warn_unknown_labels(const std::string& source, const std::map<std::string, 
   }
   spdlog::warn("{}: {} of {} examples have labels the training data does not have ({}); they count as errors", source,
                count, examples, names);
+}
+
+// Returns the sorted class names of a classifier's training data. Throws InvalidArgument when
+// fewer than two remain.
+std::vector<std::string> classification_labels(const config::ExperimentConfig& config, const data::Dataset& train_set,
+                                               const std::vector<data::Example>& validation) {
+  const config::TrainingConfig& training = config.training;
+  std::set<std::string> label_set;
+  for (const data::Example& example : train_set.examples) label_set.insert(example.label);
+  const std::vector<std::string> labels(label_set.begin(), label_set.end());
+  if (labels.size() < 2) {
+    std::set<std::string> held_out;
+    if (config.data.validation.empty()) {
+      for (const data::Example& example : validation) {
+        if (!label_set.contains(example.label)) held_out.insert(example.label);
+      }
+    }
+    if (!held_out.empty()) {
+      throw InvalidArgument(fmt::format(
+          "{}: training.validation_split {} moved the last {} examples to validation, which leaves only the label "
+          "'{}' for training ({} other label(s) are only in the moved examples, such as '{}'); a classifier needs at "
+          "least two labels, so lower validation_split, shuffle the file, or give data.validation",
+          config.locations.find("training.validation_split"), training.validation_split, validation.size(), labels[0],
+          held_out.size(), *held_out.begin()));
+    }
+    throw InvalidArgument(fmt::format("{}: column '{}' contains only the label '{}'; a classifier needs at least two "
+                                      "labels, so check data.label_column",
+                                      train_set.source, config.data.label_column, labels.empty() ? "" : labels[0]));
+  }
+  return labels;
+}
+
+// Returns the output names of `task`: the sorted class names of the training data, or the label
+// column for regression. Throws InvalidArgument when the training data has too few labels.
+std::vector<std::string> training_labels(Task task, const config::ExperimentConfig& config,
+                                         const data::Dataset& train_set, const std::vector<data::Example>& validation) {
+  if (task == Task::kClassification) return classification_labels(config, train_set, validation);
+  if (task == Task::kRegression) return {config.data.label_column};
+  std::set<std::string> label_set;
+  for (const data::Example& example : train_set.examples) label_set.insert(example.labels.begin(), example.labels.end());
+  if (label_set.empty()) {
+    throw InvalidArgument(fmt::format("{}: no example has a label in column '{}', so a multi-label model has nothing "
+                                      "to learn; check data.label_column and data.label_separator",
+                                      train_set.source, config.data.label_column));
+  }
+  return {label_set.begin(), label_set.end()};
 }
 
 // Embedding tables above this many values (4 GiB of float32, about 16 GiB with the gradient and
@@ -240,9 +423,9 @@ void check_embedding_sizes(const config::ExperimentConfig& config, int vocab_siz
 // Builds the network and rewrites its layer-order errors to name the config layer and its
 // location. nn::Sequential names a layer "architecture.layers[N]" by its index in the JSON, and
 // build_architecture emits one JSON layer per config layer, so N is the config index too.
-nn::Sequential build_network(const config::ExperimentConfig& config, int vocab_size, int classes) {
+nn::Sequential build_network(const config::ExperimentConfig& config, int vocab_size, int classes, Task task) {
   const nlohmann::json architecture =
-      build_architecture(config.model, vocab_size, classes, config.locations.file_label);
+      build_architecture(config.model, vocab_size, classes, config.locations.file_label, task);
   try {
     return nn::Sequential::from_json(architecture);
   } catch (const InvalidArgument& e) {
@@ -311,11 +494,12 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
   prepare_run_folder(config, options.resume);
   remove_stale_staging(config.output.dir);
 
-  data::Dataset train_set = read_split(config.data.train, config.data);
+  const Task task = parse_task(training.task);
+  data::Dataset train_set = read_split(config.data.train, config.data, task);
   std::vector<data::Example> validation;
   std::string validation_source;
   if (!config.data.validation.empty()) {
-    data::Dataset validation_set = read_split(config.data.validation, config.data);
+    data::Dataset validation_set = read_split(config.data.validation, config.data, task);
     validation = std::move(validation_set.examples);
     validation_source = validation_set.source;
   } else if (training.validation_split > 0.0) {
@@ -332,28 +516,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
                                       train_set.source));
   }
 
-  std::set<std::string> label_set;
-  for (const data::Example& example : train_set.examples) label_set.insert(example.label);
-  const std::vector<std::string> labels(label_set.begin(), label_set.end());
-  if (labels.size() < 2) {
-    std::set<std::string> held_out;
-    if (config.data.validation.empty()) {
-      for (const data::Example& example : validation) {
-        if (!label_set.contains(example.label)) held_out.insert(example.label);
-      }
-    }
-    if (!held_out.empty()) {
-      throw InvalidArgument(fmt::format(
-          "{}: training.validation_split {} moved the last {} examples to validation, which leaves only the label "
-          "'{}' for training ({} other label(s) are only in the moved examples, such as '{}'); a classifier needs at "
-          "least two labels, so lower validation_split, shuffle the file, or give data.validation",
-          config.locations.find("training.validation_split"), training.validation_split, validation.size(), labels[0],
-          held_out.size(), *held_out.begin()));
-    }
-    throw InvalidArgument(fmt::format("{}: column '{}' contains only the label '{}'; a classifier needs at least two "
-                                      "labels, so check data.label_column",
-                                      train_set.source, config.data.label_column, labels.empty() ? "" : labels[0]));
-  }
+  const std::vector<std::string> labels = training_labels(task, config, train_set, validation);
   std::unordered_map<std::string, int32_t> class_of;
   for (std::size_t c = 0; c < labels.size(); ++c) class_of.emplace(labels[c], static_cast<int32_t>(c));
 
@@ -374,16 +537,16 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
                encoder.word_vocab_size(), encoder.vocab_size() - encoder.word_vocab_size());
 
   check_embedding_sizes(config, encoder.vocab_size());
-  nn::Sequential network = build_network(config, encoder.vocab_size(), static_cast<int>(labels.size()));
+  nn::Sequential network = build_network(config, encoder.vocab_size(), static_cast<int>(labels.size()), task);
   network.initialize(training.seed);
   network.set_seed(training.seed);
   std::unique_ptr<nn::Loss> loss =
-      nn::make_loss(network.output_activation(), static_cast<float>(training.label_smoothing));
+      nn::make_loss(network.output_activation(), static_cast<float>(training.label_smoothing), task);
   std::unique_ptr<nn::Optimizer> optimizer = make_optimizer(training.optimizer);
 
   // Every text is encoded once; batches copy rows of these matrices.
-  const EncodedSet encoded = encode_examples(train_set.examples, encoder, class_of, train_set.source);
-  const EncodedSet validation_encoded = encode_examples(validation, encoder, class_of, validation_source);
+  const EncodedSet encoded = encode_examples(train_set.examples, encoder, class_of, train_set.source, task);
+  const EncodedSet validation_encoded = encode_examples(validation, encoder, class_of, validation_source, task);
   const auto length = static_cast<std::int64_t>(encoder.max_length());
   const TokenSpans spans = find_token_spans(encoded.ids, encoded.rows, length);
   const std::vector<float> weight_of_class = class_weights(training.class_weight, labels, encoded.classes);
@@ -398,13 +561,8 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
   }
   const std::string train_sha256 = io::sha256_hex(io::read_file(config.data.train));
 
-  {
-    std::map<std::string, std::int64_t> unknown;
-    for (std::size_t i = 0; i < validation.size(); ++i) {
-      if (validation_encoded.classes[i] < 0) ++unknown[validation[i].label];
-    }
-    warn_unknown_labels(validation_source, unknown, validation_encoded.rows);
-  }
+  warn_unknown_labels(validation_source, validation_encoded.unknown, validation_encoded.unknown_rows,
+                      validation_encoded.rows);
 
   std::optional<EarlyStopping> stopping;
   if (training.early_stopping) stopping.emplace(*training.early_stopping);
@@ -459,10 +617,13 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
   Tensor batch_ids({batch_size, length}, DType::kInt32);
   std::vector<int32_t> batch_classes(static_cast<std::size_t>(batch_size));
   std::vector<float> batch_weights(static_cast<std::size_t>(batch_size), 1.0f);
+  const bool target_matrix = task != Task::kClassification;
+  Tensor batch_targets({batch_size, outputs});
   Progress progress(training.epochs, batches, options.show_progress);
 
   io::ModelManifest manifest;
   manifest.name = config.output.name;
+  manifest.task = task;
   manifest.labels = labels;
 
   int first_epoch = 1;
@@ -491,6 +652,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
       const ColumnWindow window = network.masks_padding() ? batch_window(spans, rows, length) : ColumnWindow{0, length};
       const std::int64_t width = window.end - window.begin;
       batch_ids.resize({count, width});
+      batch_targets.resize({count, outputs});
       int32_t* ids = batch_ids.data<int32_t>();
       for (std::int64_t r = 0; r < count; ++r) {
         const std::int64_t row = rows[static_cast<std::size_t>(r)];
@@ -498,12 +660,17 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
         const std::int32_t true_class = encoded.classes[static_cast<std::size_t>(row)];
         batch_classes[static_cast<std::size_t>(r)] = true_class;
         batch_weights[static_cast<std::size_t>(r)] = weight_of_class[static_cast<std::size_t>(true_class)];
+        if (target_matrix) {
+          std::copy_n(encoded.targets.data() + row * outputs, outputs, batch_targets.data<float>() + r * outputs);
+        }
       }
 
       optimizer->set_learning_rate(static_cast<float>(scheduled_learning_rate(
           training.lr_schedule, training.optimizer.learning_rate, optimizer->iterations(), total_steps)));
       const Tensor& logits = network.forward(batch_ids, /*training=*/true);
-      const float batch_loss = loss->forward(logits, batch_classes.data(), weighted ? batch_weights.data() : nullptr);
+      const float* example_weights = weighted ? batch_weights.data() : nullptr;
+      const float batch_loss = target_matrix ? loss->forward(logits, batch_targets, example_weights)
+                                             : loss->forward(logits, batch_classes.data(), example_weights);
       if (!std::isfinite(batch_loss)) {
         throw_diverged(config, std::isnan(batch_loss) ? "the loss is NaN" : "the loss is infinite", epoch, b + 1,
                        state.plan.batches(),
@@ -516,16 +683,20 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
       optimizer->step(network.parameters());
 
       const float* logit_rows = logits.data<float>();
-      for (std::int64_t r = 0; r < count; ++r) {
-        if (predicted_class(logit_rows + r * outputs, outputs) == batch_classes[static_cast<std::size_t>(r)]) {
+      for (std::int64_t r = 0; r < count && task != Task::kRegression; ++r) {
+        if (row_correct(task, logit_rows + r * outputs, outputs, batch_classes[static_cast<std::size_t>(r)],
+                        batch_targets.data<float>() + r * outputs)) {
           ++state.correct;
         }
       }
       state.loss_sum += static_cast<double>(batch_loss) * static_cast<double>(count);
       state.seen += count;
       state.batches_done = b + 1;
-      progress.update(epoch, b + 1, state.loss_sum / static_cast<double>(state.seen),
-                      static_cast<double>(state.correct) / static_cast<double>(state.seen), state.seen);
+      std::optional<double> running_accuracy;
+      if (task != Task::kRegression) {
+        running_accuracy = static_cast<double>(state.correct) / static_cast<double>(state.seen);
+      }
+      progress.update(epoch, b + 1, state.loss_sum / static_cast<double>(state.seen), running_accuracy, state.seen);
 
       const bool checkpoint_due = training.checkpoint_every_steps > 0 &&
                                   optimizer->iterations() % training.checkpoint_every_steps == 0 &&
@@ -543,22 +714,20 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
     EpochMetrics metrics;
     metrics.epoch = epoch;
     metrics.loss = state.loss_sum / static_cast<double>(state.seen);
-    metrics.accuracy = static_cast<double>(state.correct) / static_cast<double>(state.seen);
+    if (task != Task::kRegression) {
+      metrics.accuracy = static_cast<double>(state.correct) / static_cast<double>(state.seen);
+    }
     metrics.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     const std::int64_t seen_now = state.seen - seen_at_start;
     metrics.examples_per_second = metrics.seconds > 0 ? static_cast<double>(seen_now) / metrics.seconds : 0.0;
+    std::string validation_text;
     if (!validation.empty()) {
-      const ClassificationReport report = validation_report(network, validation_encoded, length, labels, validation);
-      metrics.val_loss = report.loss();
-      metrics.val_accuracy = report.accuracy();
-      metrics.val_macro_f1 = report.macro_f1();
-      spdlog::info("epoch {}/{}: loss {:.4f} accuracy {:.4f} val_loss {:.4f} val_accuracy {:.4f} val_macro_f1 {:.4f} ({:.1f}s, {:.0f} examples/s)",
-                   epoch, training.epochs, metrics.loss, metrics.accuracy, *metrics.val_loss, *metrics.val_accuracy,
-                   *metrics.val_macro_f1, metrics.seconds, metrics.examples_per_second);
-    } else {
-      spdlog::info("epoch {}/{}: loss {:.4f} accuracy {:.4f} ({:.1f}s, {:.0f} examples/s)", epoch, training.epochs,
-                   metrics.loss, metrics.accuracy, metrics.seconds, metrics.examples_per_second);
+      const TaskReport report = validation_report(task, network, validation_encoded, length, labels, validation);
+      validation_text = record_validation(report, metrics);
     }
+    const std::string accuracy_text = metrics.accuracy ? fmt::format(" accuracy {:.4f}", *metrics.accuracy) : "";
+    spdlog::info("epoch {}/{}: loss {:.4f}{}{} ({:.1f}s, {:.0f} examples/s)", epoch, training.epochs, metrics.loss,
+                 accuracy_text, validation_text, metrics.seconds, metrics.examples_per_second);
     result.history.push_back(metrics);
     if (stopping) {
       if (stopping->update(epoch, monitored_value(metrics, stopping->config().monitor)) && keep_best) {
@@ -598,18 +767,20 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
   if (result.best_epoch) final_metrics = result.history[static_cast<std::size_t>(*result.best_epoch - 1)].to_json();
   const infer::Predictor predictor(io::Model{manifest, std::move(network), std::move(encoder)});
   if (!config.data.test.empty()) {
-    const data::Dataset test_set = read_split(config.data.test, config.data);
-    const ClassificationReport report = evaluate(predictor, test_set);
-    warn_unknown_labels(test_set.source, report.unknown_labels(), report.examples());
+    const data::Dataset test_set = read_split(config.data.test, config.data, task);
+    const TaskReport report = evaluate_task(predictor, test_set);
+    if (const auto* classes = std::get_if<ClassificationReport>(&report)) {
+      warn_unknown_labels(test_set.source, classes->unknown_labels(), classes->unknown_examples(),
+                          classes->examples());
+    }
     // The full report grows with the square of the label count, so it goes to its own file
     // and the manifest keeps the summary.
     result.test_report = result.run_dir / std::string(kTestReportFile);
-    io::write_file_atomic(result.test_report, report.to_json().dump(2) + "\n");
-    result.test = report.summary_json();
+    io::write_file_atomic(result.test_report, report_json(report).dump(2) + "\n");
+    result.test = report_summary_json(report);
     (*result.test)["report"] = std::string(kTestReportFile);
     final_metrics["test"] = *result.test;
-    spdlog::info("{}: test loss {:.4f} accuracy {:.4f} macro-F1 {:.4f}", test_set.source, report.loss(),
-                 report.accuracy(), report.macro_f1());
+    spdlog::info("{}: test {}", test_set.source, summary_text(*result.test));
   }
   manifest.training = {{"config", config::to_json(config)}, {"metrics", final_metrics}};
   io::save_artifact(result.model_dir, manifest, predictor.model().network, predictor.model().encoder);

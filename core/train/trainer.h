@@ -6,7 +6,7 @@
 //   RUN/metrics.jsonl   one JSON object per epoch
 //   RUN/checkpoint/     the latest checkpoint (see checkpoint.h), written every
 //                       training.checkpoint_every_steps steps and at the end of each epoch
-//   RUN/test_report.json  ClassificationReport::to_json() on data.test, when it is set
+//   RUN/test_report.json  the test report's to_json() on data.test, when it is set
 //   RUN/model/          the model artifact (io::save_artifact)
 
 #include <atomic>
@@ -23,24 +23,38 @@ namespace maas::train {
 
 inline constexpr std::string_view kTestReportFile = "test_report.json";
 
+// One epoch's results. Metrics a task does not report stay empty and are left out of the JSON.
 struct EpochMetrics {
   int epoch = 0;
   double loss = 0.0;
-  double accuracy = 0.0;
+  // Training accuracy over the epoch's batches: the share of right classes (classification) or
+  // of examples whose whole label set is right at threshold 0.5 (multi_label). Empty for
+  // regression.
+  std::optional<double> accuracy;
   std::optional<double> val_loss;
-  std::optional<double> val_accuracy;
-  std::optional<double> val_macro_f1;
+  std::optional<double> val_accuracy;         // classification
+  std::optional<double> val_macro_f1;         // classification and multi_label
+  std::optional<double> val_micro_f1;         // multi_label
+  std::optional<double> val_subset_accuracy;  // multi_label
+  std::optional<double> val_hamming_loss;     // multi_label
+  std::optional<double> val_mse;              // regression
+  std::optional<double> val_mae;              // regression
+  std::optional<double> val_r2;               // regression
   double seconds = 0.0;
   double examples_per_second = 0.0;
 
   nlohmann::ordered_json to_json() const;
+  // Reads an object that to_json() wrote. Throws nlohmann::json::exception on a missing field.
+  static EpochMetrics from_json(const nlohmann::json& j);
+  // Returns the value of the validation metric `name` (such as "val_mse"), or nullopt.
+  std::optional<double> validation_metric(std::string_view name) const;
 };
 
 struct TrainResult {
   std::filesystem::path run_dir;
   std::filesystem::path model_dir;
   std::vector<EpochMetrics> history;
-  // ClassificationReport::summary_json() on data.test, with "report": "test_report.json"; the
+  // The test report's summary_json() (ClassificationReport, MultiLabelReport or RegressionReport), with "report": "test_report.json"; the
   // manifest stores the same summary.
   std::optional<nlohmann::ordered_json> test;
   std::filesystem::path test_report;  // RUN/test_report.json, the full report; empty without data.test

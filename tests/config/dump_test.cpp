@@ -22,6 +22,7 @@ data:
   format: auto
   text_column: "text"
   label_column: "label"
+  label_separator: "|"
 tokenizer:
   num_words: 20000
   max_length: 64
@@ -41,6 +42,7 @@ model:
     - global_average_pooling1d: {mask: true}
     - dense: {units: auto, activation: auto}
 training:
+  task: classification
   optimizer:
     name: adam
     learning_rate: 0.001

@@ -160,7 +160,7 @@ TEST(OverridesErrors, EachNamesOverride) {
        "trainig: unknown key 'trainig'; did you mean 'training'? Accepted: data, tokenizer, "
        "model, training, output"},
       {"unknown nested key", "training.epoch=3",
-       "training.epoch: unknown key 'epoch'; did you mean 'epochs'? Accepted: optimizer, epochs, "
+       "training.epoch: unknown key 'epoch'; did you mean 'epochs'? Accepted: task, optimizer, epochs, "
        "batch_size, seed, validation_split, shuffle, threads, lr_schedule, class_weight, "
        "label_smoothing, bucket_by_length, checkpoint_every_steps, early_stopping"},
       {"key below a scalar", "training.epochs.max=3",

@@ -41,7 +41,7 @@ std::string with_layers(std::string_view layers) {
 const std::vector<ErrorCase>& error_cases() {
   static const std::vector<ErrorCase> cases = {
       {"typo in key", with_tail("training:\n  epoch: 5\n"), "text.yaml:9:3: training.epoch: ",
-       "unknown key 'epoch'; did you mean 'epochs'? Accepted: optimizer, epochs, batch_size"},
+       "unknown key 'epoch'; did you mean 'epochs'? Accepted: task, optimizer, epochs, batch_size"},
       {"unknown top-level key", with_tail("trainer: {}\n"), "text.yaml:8:1: trainer: ",
        "unknown key 'trainer'; accepted: data, tokenizer, model, training, output"},
       {"unknown key in layer", with_layers("    - dense: {units: 2, rate: 0.5}\n"),
@@ -271,7 +271,7 @@ extra: true
       "/work/exp/configs/text.yaml:6:24: model.layers[0].embedding.dim: expected an integer >= 1, "
       "got -1\n"
       "/work/exp/configs/text.yaml:9:3: training.epoch: unknown key 'epoch'; did you mean "
-      "'epochs'? Accepted: optimizer, epochs, batch_size, seed, validation_split, shuffle, "
+      "'epochs'? Accepted: task, optimizer, epochs, batch_size, seed, validation_split, shuffle, "
       "threads, lr_schedule, class_weight, label_smoothing, bucket_by_length, checkpoint_every_steps, "
       "early_stopping\n"
       "/work/exp/configs/text.yaml:10:11: training.epochs: expected an integer >= 1, got 0\n"

@@ -98,7 +98,8 @@ TEST(TrainingKeys, RejectsBadValuesWithPathAndLine) {
       {"negative checkpoint steps", "  checkpoint_every_steps: -5\n",
        "training.checkpoint_every_steps: expected an integer >= 0, got -5"},
       {"monitor typo", "  validation_split: 0.1\n  early_stopping: {monitor: val_acc}\n",
-       "training.early_stopping.monitor: expected one of val_loss, val_accuracy, val_macro_f1, got \"val_acc\""},
+       "training.early_stopping.monitor: expected one of val_loss, val_accuracy, val_macro_f1, val_micro_f1, "
+       "val_subset_accuracy, val_hamming_loss, val_mse, val_mae, val_r2, got \"val_acc\""},
       {"zero patience", "  validation_split: 0.1\n  early_stopping: {patience: 0}\n",
        "training.early_stopping.patience: expected an integer >= 1, got 0"},
       {"early stopping scalar", "  validation_split: 0.1\n  early_stopping: true\n",
@@ -111,6 +112,19 @@ TEST(TrainingKeys, RejectsBadValuesWithPathAndLine) {
        "training.optimizer.weight_decay: expected a number from 0 to 1e+30, got -0.1"},
       {"zero clipnorm", "  optimizer: {global_clipnorm: 0}\n",
        "training.optimizer.global_clipnorm: expected a number from 1e-30 to 1e+30, got 0"},
+      {"task typo", "  task: multilabel\n",
+       "training.task: expected one of classification, multi_label, regression, got \"multilabel\""},
+      {"class weight with multi-label", "  task: multi_label\n  class_weight: balanced\n",
+       "training.class_weight: weights classes of a single-label classifier, but training.task is multi_label"},
+      {"label smoothing with regression", "  task: regression\n  label_smoothing: 0.1\n",
+       "training.label_smoothing: is 0.1, but label smoothing applies to class targets, not to regression"},
+      {"classification monitor with regression",
+       "  task: regression\n  validation_split: 0.1\n  early_stopping: {monitor: val_accuracy}\n",
+       "training.early_stopping.monitor: is val_accuracy, which training.task regression does not report; expected "
+       "one of val_loss, val_mse, val_mae, val_r2"},
+      {"regression monitor with multi-label",
+       "  task: multi_label\n  validation_split: 0.1\n  early_stopping: {monitor: val_r2}\n",
+       "expected one of val_loss, val_micro_f1, val_macro_f1, val_subset_accuracy, val_hamming_loss"},
   };
   for (const KeyErrorCase& c : cases) {
     SCOPED_TRACE(c.name);
@@ -126,6 +140,18 @@ TEST(TrainingKeys, DumpRoundTripsEveryKey) {
                                  "  class_weight: {\"a: b\": 2}\n"
                                  "  early_stopping: {monitor: val_accuracy, min_delta: 0.01, restore_best: false}\n"),
                    kSource);
+  EXPECT_EQ(parse_config(dump_config(original), kSource), original);
+  EXPECT_EQ(parse_config(to_json(original).dump(), kSource), original);
+}
+
+TEST(TrainingKeys, TaskKeysRoundTrip) {
+  const ExperimentConfig original =
+      parse_config(with_training("  task: multi_label\n"
+                                 "  validation_split: 0.1\n"
+                                 "  early_stopping: {monitor: val_micro_f1}\n"),
+                   kSource, {"data.label_separator=;"});
+  EXPECT_EQ(original.training.task, "multi_label");
+  EXPECT_EQ(original.data.label_separator, ";");
   EXPECT_EQ(parse_config(dump_config(original), kSource), original);
   EXPECT_EQ(parse_config(to_json(original).dump(), kSource), original);
 }

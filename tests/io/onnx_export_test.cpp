@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
@@ -40,7 +41,7 @@ text::TextEncoder game_intent_encoder(text::PadOptions padding) {
 // A model with the architecture `layers_json` ("%d" is the vocabulary size) and initial weights
 // from `seed`, with non-zero biases so that the comparison covers them.
 Model make_model(const std::string& layers_json, const text::TextEncoder& encoder,
-                 std::vector<std::string> labels, std::uint64_t seed) {
+                 std::vector<std::string> labels, std::uint64_t seed, Task task = Task::kClassification) {
   char architecture[1024];
   std::snprintf(architecture, sizeof architecture, layers_json.c_str(), encoder.vocab_size());
   nn::Sequential network = nn::Sequential::from_json(nlohmann::json::parse(architecture));
@@ -54,6 +55,7 @@ Model make_model(const std::string& layers_json, const text::TextEncoder& encode
   ModelManifest manifest;
   manifest.name = "intents";
   manifest.labels = std::move(labels);
+  manifest.task = task;
   return Model{manifest, std::move(network), encoder};
 }
 
@@ -81,6 +83,23 @@ const char* kSigmoidLayers = R"({"layers": [
     {"type": "global_average_pooling1d", "mask": false},
     {"type": "dense", "units": 8, "activation": "tanh"},
     {"type": "dense", "units": 1, "activation": "sigmoid"}]})";
+
+// One sigmoid unit per label (multi_label) and one linear unit (regression).
+const char* kMultiLabelLayers = R"({"layers": [
+    {"type": "embedding", "input_dim": %d, "output_dim": 8},
+    {"type": "global_average_pooling1d", "mask": true},
+    {"type": "dense", "units": 3, "activation": "sigmoid"}]})";
+
+const char* kSingleSigmoidLayers = R"({"layers": [
+    {"type": "embedding", "input_dim": %d, "output_dim": 8},
+    {"type": "global_average_pooling1d", "mask": true},
+    {"type": "dense", "units": 1, "activation": "sigmoid"}]})";
+
+const char* kRegressionLayers = R"({"layers": [
+    {"type": "embedding", "input_dim": %d, "output_dim": 8},
+    {"type": "global_average_pooling1d", "mask": true},
+    {"type": "dense", "units": 8, "activation": "relu"},
+    {"type": "dense", "units": 1, "activation": "linear"}]})";
 
 const std::vector<std::string> kIntentLabels = {"attack", "greeting", "help_request", "insult", "quest", "trade"};
 
@@ -158,7 +177,31 @@ struct RuntimeCase {
   const char* layers;
   std::vector<std::string> labels;
   text::PadOptions padding;
+  Task task = Task::kClassification;
 };
+
+TEST_F(OnnxExportTest, TaskOutputsKeepNetworkColumns) {
+  const text::TextEncoder encoder = game_intent_encoder({12});
+  const std::vector<std::tuple<const char*, Task, const char*, int>> cases = {
+      {kSingleSigmoidLayers, Task::kMultiLabel, "probabilities", 1},
+      {kMultiLabelLayers, Task::kMultiLabel, "probabilities", 3},
+      {kRegressionLayers, Task::kRegression, "predictions", 1},
+  };
+  for (const auto& [layers, task, output, columns] : cases) {
+    SCOPED_TRACE(output);
+    const Model model = make_model(layers, encoder, std::vector<std::string>(static_cast<std::size_t>(columns), "x"), 1, task);
+    onnx::ModelProto proto;
+    ASSERT_TRUE(proto.ParseFromString(onnx_model_bytes(model)));
+    ASSERT_EQ(proto.graph().output_size(), 1);
+    EXPECT_EQ(proto.graph().output(0).name(), output);
+    EXPECT_EQ(proto.graph().output(0).type().tensor_type().shape().dim(1).dim_value(), columns);
+    bool task_found = false;
+    for (const auto& entry : proto.metadata_props()) {
+      if (entry.key() == "maas.task") task_found = entry.value() == task_name(task);
+    }
+    EXPECT_TRUE(task_found);
+  }
+}
 
 // Runs each exported model in ONNX Runtime on the game_intents test texts (and a few edge cases)
 // and compares with maas's own probabilities.
@@ -174,10 +217,12 @@ TEST_F(OnnxExportTest, OnnxRuntimeMatchesMaasWithin1e5) {
       {"softmax, masked pooling", kSoftmaxLayers, kIntentLabels, {16}},
       {"sigmoid, unmasked pooling, post padding", kSigmoidLayers, {"calm", "toxic"},
        {8, text::PadSide::kPost, text::PadSide::kPost, 0}},
+      {"multi-label sigmoid per label", kMultiLabelLayers, {"trade", "quest", "help"}, {16}, Task::kMultiLabel},
+      {"regression, linear output", kRegressionLayers, {"score"}, {16}, Task::kRegression},
   };
   for (const RuntimeCase& c : cases) {
     SCOPED_TRACE(c.name);
-    const Model model = make_model(c.layers, game_intent_encoder(c.padding), c.labels, 5);
+    const Model model = make_model(c.layers, game_intent_encoder(c.padding), c.labels, 5, c.task);
     const fs::path dir = root_ / "onnx";
     export_onnx(model, dir);
 
@@ -189,11 +234,12 @@ TEST_F(OnnxExportTest, OnnxRuntimeMatchesMaasWithin1e5) {
 
     nlohmann::json cases_json;
     cases_json["tolerance"] = 1e-5;
+    cases_json["output"] = onnx_output_name(c.task);
     for (std::int64_t row = 0; row < rows; ++row) {
       const auto begin = ids32.begin() + row * model.encoder.max_length();
       cases_json["ids"].push_back(std::vector<int64_t>(begin, begin + model.encoder.max_length()));
       const float* p = output.data<float>();
-      if (model.network.outputs() == 1) {
+      if (model.network.outputs() == 1 && c.task == Task::kClassification) {
         cases_json["probabilities"].push_back({1.0f - p[row], p[row]});
       } else {
         const int n = model.network.outputs();

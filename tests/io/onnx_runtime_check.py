@@ -1,7 +1,8 @@
 """Runs an exported model.onnx in ONNX Runtime and compares it with the probabilities maas computed.
 
 Usage: onnx_runtime_check.py MODEL_ONNX CASES_JSON
-CASES_JSON contains {"ids": [[...], ...], "probabilities": [[...], ...], "tolerance": 1e-5}.
+CASES_JSON contains {"ids": [[...], ...], "probabilities": [[...], ...], "tolerance": 1e-5} and
+optionally "output", the graph output to compare ("probabilities" unless given).
 Prints the largest absolute difference; exits 1 when it exceeds the tolerance, 0 otherwise.
 """
 
@@ -22,7 +23,7 @@ def main() -> int:
     expected = np.asarray(cases["probabilities"], dtype=np.float32)
 
     session = onnxruntime.InferenceSession(model_path, providers=["CPUExecutionProvider"])
-    (actual,) = session.run(["probabilities"], {"ids": ids})
+    (actual,) = session.run([cases.get("output", "probabilities")], {"ids": ids})
     if actual.shape != expected.shape:
         print(f"shape mismatch: onnxruntime {actual.shape}, maas {expected.shape}")
         return 1

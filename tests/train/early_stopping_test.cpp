@@ -44,5 +44,21 @@ TEST(EarlyStopping, RestoreContinuesCounting) {
   EXPECT_EQ(stopping.best_epoch(), 4);
 }
 
+TEST(EarlyStopping, TargetMetricDirections) {
+  for (const char* monitor : {"val_loss", "val_hamming_loss", "val_mse", "val_mae"}) {
+    EXPECT_TRUE(lower_is_better(monitor)) << monitor;
+  }
+  for (const char* monitor : {"val_accuracy", "val_macro_f1", "val_micro_f1", "val_subset_accuracy", "val_r2"}) {
+    EXPECT_FALSE(lower_is_better(monitor)) << monitor;
+  }
+  EarlyStopping r2({"val_r2", 1, 0.0, true});
+  r2.update(1, 0.5);
+  EXPECT_TRUE(r2.update(2, 0.6));
+  EarlyStopping mae({"val_mae", 1, 0.0, true});
+  mae.update(1, 0.5);
+  EXPECT_FALSE(mae.update(2, 0.6));
+  EXPECT_TRUE(mae.should_stop());
+}
+
 }  // namespace
 }  // namespace maas::train

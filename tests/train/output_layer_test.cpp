@@ -82,5 +82,36 @@ TEST(OutputLayer, ErrorPointsAtFileLine) {
   }
 }
 
+TEST(OutputLayer, FollowsTask) {
+  struct TaskCase {
+    std::string layer;
+    Task task;
+    int outputs;
+    int units;  // expected units, or 0 when the layer must be rejected
+    std::string activation;
+  };
+  const std::vector<TaskCase> cases = {
+      {"{activation: auto}", Task::kMultiLabel, 2, 2, "sigmoid"},
+      {"{activation: auto}", Task::kMultiLabel, 5, 5, "sigmoid"},
+      {"{units: 5, activation: sigmoid}", Task::kMultiLabel, 5, 5, "sigmoid"},
+      {"{units: 5, activation: softmax}", Task::kMultiLabel, 5, 0, ""},
+      {"{activation: auto}", Task::kRegression, 1, 1, "linear"},
+      {"{units: 1, activation: linear}", Task::kRegression, 1, 1, "linear"},
+      {"{units: 1, activation: sigmoid}", Task::kRegression, 1, 0, ""},
+  };
+  for (const TaskCase& c : cases) {
+    SCOPED_TRACE(c.layer + " " + std::string(task_name(c.task)));
+    const config::ExperimentConfig config = config_with_output(c.layer);
+    if (c.units == 0) {
+      EXPECT_THROW(build_architecture(config.model, 10, c.outputs, "/work/exp/text.yaml", c.task), ConfigError);
+      continue;
+    }
+    const nlohmann::json last =
+        build_architecture(config.model, 10, c.outputs, "/work/exp/text.yaml", c.task)["layers"].back();
+    EXPECT_EQ(last["units"], c.units);
+    EXPECT_EQ(last["activation"], c.activation);
+  }
+}
+
 }  // namespace
 }  // namespace maas::train

@@ -204,6 +204,11 @@ TEST_F(OnnxLayersTest, TransformerEncoderMatchesOnnxRuntime) {
       {"padding mask, masked average pooling",
        json::array({{{"type", "transformer_encoder"}, {"num_heads", 2}, {"ff_dim", 12}},
                     {{"type", "global_average_pooling1d"}, {"mask", true}}})},
+      // Unmasked pooling passes the attention output of padding positions on, so rows whose keys
+      // are all padding reach the probabilities.
+      {"padding mask, unmasked average pooling",
+       json::array({{{"type", "transformer_encoder"}, {"num_heads", 2}, {"ff_dim", 12}},
+                    {{"type", "global_average_pooling1d"}, {"mask", false}}})},
       {"no mask, unmasked max pooling",
        json::array({{{"type", "transformer_encoder"}, {"num_heads", 4}, {"ff_dim", 6}, {"mask", false}},
                     {{"type", "global_max_pooling1d"}, {"mask", false}}}),

@@ -13,6 +13,7 @@
 #include "core/io/file_io.h"
 #include "core/io/inference_encoder.h"
 #include "tests/io/onnx_runtime.h"
+#include "tests/io/temp_dir_test.h"
 
 namespace maas::io {
 namespace {
@@ -58,17 +59,7 @@ Model make_model(const std::string& layers_json, const text::TextEncoder& encode
   return Model{manifest, std::move(network), encoder};
 }
 
-class OnnxExportTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char name[] = "/tmp/maas-onnx-XXXXXX";
-    ASSERT_NE(::mkdtemp(name), nullptr);
-    root_ = name;
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  fs::path root_;
-};
+using OnnxExportTest = TempDirTest;
 
 const char* kSoftmaxLayers = R"({"layers": [
     {"type": "embedding", "input_dim": %d, "output_dim": 16},

@@ -14,6 +14,7 @@
 #include "core/nn/loss.h"
 #include "core/nn/optimizer.h"
 #include "tests/io/onnx_runtime.h"
+#include "tests/io/temp_dir_test.h"
 
 namespace maas::io {
 namespace {
@@ -115,15 +116,8 @@ struct LayerCase {
   bool binary = false;
 };
 
-class OnnxLayersTest : public ::testing::Test {
+class OnnxLayersTest : public TempDirTest {
  protected:
-  void SetUp() override {
-    char name[] = "/tmp/maas-onnx-layers-XXXXXX";
-    ASSERT_NE(::mkdtemp(name), nullptr);
-    root_ = name;
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
   // Trains, exports and compares every case with pre and with post padding.
   void expect_onnx_runtime_agrees(const std::vector<LayerCase>& cases) {
     if (!onnxruntime_available()) GTEST_SKIP() << kOnnxRuntimeMissing;
@@ -140,8 +134,6 @@ class OnnxLayersTest : public ::testing::Test {
       }
     }
   }
-
-  fs::path root_;
 };
 
 using nlohmann::json;

@@ -3,7 +3,8 @@
 // probabilities, so ONNX Runtime and other ONNX tools can serve a maas model without maas.
 //
 // The graph (opset 13, IR version 7):
-//   input  "ids"            int64 [batch, seq]: the ids tokenizer.json produces (any seq >= 1)
+//   input  "ids"            int64 [batch, seq]: the ids tokenizer.json produces (any seq >= 1,
+//                           and >= kernel_size after a conv1d with padding valid)
 //   output "probabilities"  float [batch, labels], in the order of labels.json
 // Embedding is a Gather, each dense layer a Gemm with transB = 1, because maas kernels are
 // [units, in], and dropout is left out. Sequence layers (pooling, conv1d, lstm, gru,

@@ -9,10 +9,17 @@
 #include "core/common/error.h"
 #include "core/io/file_io.h"
 #include "core/io/inference_encoder.h"
+#include "core/io/onnx_graph.h"
+#include "core/io/onnx_layers.h"
+#include "core/nn/conv1d.h"
 #include "core/nn/dense.h"
 #include "core/nn/dropout.h"
 #include "core/nn/embedding.h"
+#include "core/nn/layer_normalization.h"
+#include "core/nn/max_pooling.h"
 #include "core/nn/pooling.h"
+#include "core/nn/recurrent.h"
+#include "core/nn/transformer_encoder.h"
 
 namespace maas::io {
 namespace fs = std::filesystem;
@@ -21,99 +28,6 @@ namespace {
 
 // ONNX IR version 7 is the one that introduced opset 13.
 constexpr std::int64_t kOnnxIrVersion = 7;
-
-// Builds the graph node by node. Each node is named after its op and its position in the graph.
-class GraphBuilder {
- public:
-  explicit GraphBuilder(onnx::GraphProto& graph) : graph_(graph) {}
-
-  // Adds a node with one output and returns the output's name.
-  std::string node(const std::string& op, std::vector<std::string> inputs,
-                   const std::map<std::string, std::int64_t>& int_attributes = {},
-                   const std::map<std::string, std::vector<std::int64_t>>& ints_attributes = {},
-                   std::string output = "") {
-    onnx::NodeProto* node = graph_.add_node();
-    const std::string name = fmt::format("{}_{}", op, graph_.node_size());
-    node->set_op_type(op);
-    node->set_name(name);
-    for (const std::string& input : inputs) node->add_input(input);
-    if (output.empty()) output = name + "_out";
-    node->add_output(output);
-    for (const auto& [key, value] : int_attributes) {
-      onnx::AttributeProto* attribute = node->add_attribute();
-      attribute->set_name(key);
-      attribute->set_type(onnx::AttributeProto::INT);
-      attribute->set_i(value);
-    }
-    for (const auto& [key, values] : ints_attributes) {
-      onnx::AttributeProto* attribute = node->add_attribute();
-      attribute->set_name(key);
-      attribute->set_type(onnx::AttributeProto::INTS);
-      for (const std::int64_t value : values) attribute->add_ints(value);
-    }
-    return output;
-  }
-
-  // Adds a float initializer with the tensor's shape and values, named `name`.
-  std::string float_initializer(const std::string& name, const Tensor& tensor) {
-    onnx::TensorProto* proto = graph_.add_initializer();
-    proto->set_name(name);
-    proto->set_data_type(onnx::TensorProto::FLOAT);
-    for (const std::int64_t dim : tensor.shape()) proto->add_dims(dim);
-    proto->set_raw_data(std::string(static_cast<const char*>(tensor.raw_data()),
-                                    static_cast<std::size_t>(tensor.numel()) * sizeof(float)));
-    return name;
-  }
-
-  // Adds a scalar or 1-D constant initializer.
-  std::string float_constant(const std::string& name, float value) {
-    onnx::TensorProto* proto = graph_.add_initializer();
-    proto->set_name(name);
-    proto->set_data_type(onnx::TensorProto::FLOAT);
-    proto->add_float_data(value);
-    return name;
-  }
-  std::string int64_constant(const std::string& name, const std::vector<std::int64_t>& values, bool scalar) {
-    onnx::TensorProto* proto = graph_.add_initializer();
-    proto->set_name(name);
-    proto->set_data_type(onnx::TensorProto::INT64);
-    if (!scalar) proto->add_dims(static_cast<std::int64_t>(values.size()));
-    for (const std::int64_t value : values) proto->add_int64_data(value);
-    return name;
-  }
-
- private:
-  onnx::GraphProto& graph_;
-};
-
-void add_value_info(onnx::ValueInfoProto* info, const std::string& name, int element_type,
-                    const std::vector<std::string>& dim_params, const std::vector<std::int64_t>& dims) {
-  info->set_name(name);
-  onnx::TypeProto_Tensor* tensor_type = info->mutable_type()->mutable_tensor_type();
-  tensor_type->set_elem_type(element_type);
-  onnx::TensorShapeProto* shape = tensor_type->mutable_shape();
-  for (const std::string& param : dim_params) shape->add_dim()->set_dim_param(param);
-  for (const std::int64_t dim : dims) shape->add_dim()->set_dim_value(dim);
-}
-
-const Tensor& parameter_value(const nn::Sequential& network, const std::string& name) {
-  for (const nn::Parameter& parameter : network.parameters()) {
-    if (parameter.name == name) return parameter.value;
-  }
-  throw InvalidArgument(fmt::format("the network has no parameter '{}'", name));
-}
-
-std::string activation_node(GraphBuilder& graph, nn::Activation activation, const std::string& x,
-                            std::string output = "") {
-  switch (activation) {
-    case nn::Activation::kLinear: return output.empty() ? x : graph.node("Identity", {x}, {}, {}, output);
-    case nn::Activation::kRelu: return graph.node("Relu", {x}, {}, {}, output);
-    case nn::Activation::kTanh: return graph.node("Tanh", {x}, {}, {}, output);
-    case nn::Activation::kSigmoid: return graph.node("Sigmoid", {x}, {}, {}, output);
-    case nn::Activation::kSoftmax: return graph.node("Softmax", {x}, {{"axis", 1}}, {}, output);
-  }
-  throw Unsupported(fmt::format("activation {} has no ONNX mapping", static_cast<int>(activation)));
-}
 
 // Throws InvalidArgument unless every id the encoder can emit indexes a row of the embedding.
 void check_ids_fit_embedding(const Model& model, std::int64_t input_dim) {
@@ -154,54 +68,51 @@ std::string onnx_model_bytes(const Model& model) {
 
   onnx::GraphProto& graph_proto = *proto.mutable_graph();
   graph_proto.set_name(model.manifest.name.empty() ? "maas" : model.manifest.name);
-  add_value_info(graph_proto.add_input(), "ids", onnx::TensorProto::INT64, {"batch", "seq"}, {});
-  GraphBuilder graph(graph_proto);
+  add_value_info(graph_proto.add_input(), kOnnxIdsInput, onnx::TensorProto::INT64, {"batch", "seq"}, {});
+  OnnxGraph graph(graph_proto);
 
   const std::string output_name(onnx_output_name(model.manifest.task));
-  std::string x = "ids";
+  std::string x = kOnnxIdsInput;
   const std::size_t layers = network.layer_count();
   for (std::size_t i = 0; i < layers; ++i) {
     const nn::Layer& layer = network.layer(i);
     const std::string prefix = fmt::format("layers.{}.{}", i, layer.type());
+    const OnnxLayerContext context{graph, network, prefix};
     const bool last = i + 1 == layers;
     if (const auto* embedding = dynamic_cast<const nn::Embedding*>(&layer)) {
       check_ids_fit_embedding(model, embedding->input_dim());
-      const std::string table = graph.float_initializer(prefix + ".embeddings", parameter_value(network, prefix + ".embeddings"));
-      x = graph.node("Gather", {table, x}, {{"axis", 0}});
+      x = graph.node("Gather", {context.parameter_initializer("embeddings"), x}, {{"axis", 0}});
     } else if (const auto* pooling = dynamic_cast<const nn::GlobalAveragePooling1D*>(&layer)) {
-      if (!pooling->mask()) {
-        x = graph.node("ReduceMean", {x}, {{"keepdims", 0}}, {{"axes", {1}}});
-        continue;
-      }
-      // The mean over non-padding positions; max(count, 1) gives zeros for a row of padding.
-      const std::string zero = graph.int64_constant(prefix + ".pad_id", {0}, true);
-      const std::string not_padding = graph.node("Not", {graph.node("Equal", {"ids", zero})});
-      const std::string mask = graph.node("Cast", {not_padding}, {{"to", onnx::TensorProto::FLOAT}});
-      const std::string axis2 = graph.int64_constant(prefix + ".axis2", {2}, false);
-      const std::string axis1 = graph.int64_constant(prefix + ".axis1", {1}, false);
-      const std::string masked = graph.node("Mul", {x, graph.node("Unsqueeze", {mask, axis2})});
-      const std::string sum = graph.node("ReduceSum", {masked, axis1}, {{"keepdims", 0}});
-      const std::string count = graph.node("ReduceSum", {mask, axis1}, {{"keepdims", 1}});
-      const std::string float_one = graph.float_constant(prefix + ".one", 1.0f);
-      x = graph.node("Div", {sum, graph.node("Max", {count, float_one})});
+      x = emit_global_average_pooling(context, *pooling, x);
+    } else if (const auto* max_pooling = dynamic_cast<const nn::GlobalMaxPooling1D*>(&layer)) {
+      x = emit_global_max_pooling(context, *max_pooling, x);
+    } else if (const auto* conv = dynamic_cast<const nn::Conv1D*>(&layer)) {
+      x = emit_conv1d(context, *conv, x);
+    } else if (const auto* recurrent = dynamic_cast<const nn::Recurrent*>(&layer)) {
+      x = emit_recurrent(context, *recurrent, x);
+    } else if (const auto* norm = dynamic_cast<const nn::LayerNormalization*>(&layer)) {
+      x = emit_layer_normalization(context, *norm, x);
+    } else if (const auto* encoder = dynamic_cast<const nn::TransformerEncoder*>(&layer)) {
+      x = emit_transformer_encoder(context, *encoder, x);
     } else if (const auto* dense = dynamic_cast<const nn::Dense*>(&layer)) {
-      const std::string kernel = graph.float_initializer(prefix + ".kernel", parameter_value(network, prefix + ".kernel"));
-      const std::string bias = graph.float_initializer(prefix + ".bias", parameter_value(network, prefix + ".bias"));
+      const std::string kernel = context.parameter_initializer("kernel");
+      const std::string bias = context.parameter_initializer("bias");
       x = graph.node("Gemm", {x, kernel, bias}, {{"transB", 1}});
       const bool binary_output = last && model.manifest.task == Task::kClassification && dense->units() == 1 &&
                                  dense->activation() == nn::Activation::kSigmoid;
       if (binary_output) {
         const std::string p = graph.node("Sigmoid", {x});
         const std::string float_one = graph.float_constant(prefix + ".one", 1.0f);
-        x = graph.node("Concat", {graph.node("Sub", {float_one, p}), p}, {{"axis", 1}}, {}, output_name);
+        x = graph.node("Concat", {graph.node("Sub", {float_one, p}), p}, {{"axis", 1}}, output_name);
       } else {
         x = activation_node(graph, dense->activation(), x, last ? output_name : "");
       }
     } else if (dynamic_cast<const nn::Dropout*>(&layer) != nullptr) {
       continue;  // the identity at inference
     } else {
-      throw Unsupported(fmt::format("cannot export layer {} of type '{}' to ONNX: no mapping exists; "
-                                    "supported types are embedding, global_average_pooling1d, dense and dropout",
+      throw Unsupported(fmt::format("cannot export layer {} of type '{}' to ONNX: no mapping exists; supported types "
+                                    "are embedding, global_average_pooling1d, global_max_pooling1d, conv1d, lstm, "
+                                    "gru, layer_normalization, transformer_encoder, dense and dropout",
                                     i, layer.type()));
     }
   }

@@ -3,15 +3,18 @@
 // probabilities, so ONNX Runtime and other ONNX tools can serve a maas model without maas.
 //
 // The graph (opset 13, IR version 7):
-//   input  "ids"            int64 [batch, seq]: the ids tokenizer.json produces (any seq >= 1)
+//   input  "ids"            int64 [batch, seq]: the ids tokenizer.json produces (any seq >= 1,
+//                           and >= kernel_size after a conv1d with padding valid)
 //   output "probabilities"  float [batch, labels], in the order of labels.json: softmax (or
 //                           [1 - p, p]) for classification, one sigmoid per label for multi_label
 //   output "predictions"    float [batch, 1] for regression, in place of "probabilities": the
 //                           linear output
 // The metadata "maas.task" names the task.
-// Embedding is a Gather, masked mean pooling a Mul by the non-padding mask, a ReduceSum and a
-// Div by max(count, 1), and each dense layer a Gemm with transB = 1, because maas kernels are
-// [units, in]. Dropout is left out. A single sigmoid output p becomes [1 - p, p], as in maas.
+// Embedding is a Gather, each dense layer a Gemm with transB = 1, because maas kernels are
+// [units, in], and dropout is left out. Sequence layers (pooling, conv1d, lstm, gru,
+// layer_normalization, transformer_encoder) have one emitter each, declared in onnx_layers.h.
+// Padding ids (0) are masked in the graph wherever maas masks them. A single sigmoid output p
+// becomes [1 - p, p], as in maas.
 // Tokenization stays outside the graph: tokenizer.json is written beside it.
 
 #include <filesystem>

@@ -43,6 +43,7 @@ class TransformerEncoder : public Layer {
   std::int64_t num_heads() const { return num_heads_; }
   std::int64_t ff_dim() const { return ff_dim_; }
   bool mask() const { return mask_; }
+  double epsilon() const { return epsilon_; }
 
   // The forward intermediates, kept by the training path for backward.
   struct Activations {

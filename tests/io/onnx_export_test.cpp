@@ -13,6 +13,8 @@
 #include "core/common/error.h"
 #include "core/io/file_io.h"
 #include "core/io/inference_encoder.h"
+#include "tests/io/onnx_runtime.h"
+#include "tests/io/temp_dir_test.h"
 
 namespace maas::io {
 namespace {
@@ -59,17 +61,7 @@ Model make_model(const std::string& layers_json, const text::TextEncoder& encode
   return Model{manifest, std::move(network), encoder};
 }
 
-class OnnxExportTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char name[] = "/tmp/maas-onnx-XXXXXX";
-    ASSERT_NE(::mkdtemp(name), nullptr);
-    root_ = name;
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  fs::path root_;
-};
+using OnnxExportTest = TempDirTest;
 
 const char* kSoftmaxLayers = R"({"layers": [
     {"type": "embedding", "input_dim": %d, "output_dim": 16},
@@ -168,10 +160,6 @@ TEST_F(OnnxExportTest, RejectsTokenizerIdsOutsideEmbedding) {
   EXPECT_FALSE(fs::exists(root_ / "refused"));
 }
 
-bool onnxruntime_available() {
-  return std::system("python3 -c 'import onnxruntime, onnx, numpy' >/dev/null 2>&1") == 0;
-}
-
 struct RuntimeCase {
   const char* name;
   const char* layers;
@@ -207,8 +195,7 @@ TEST_F(OnnxExportTest, TaskOutputsKeepNetworkColumns) {
 // and compares with maas's own probabilities.
 TEST_F(OnnxExportTest, OnnxRuntimeMatchesMaasWithin1e5) {
   if (!onnxruntime_available()) {
-    GTEST_SKIP() << "the Python packages onnxruntime, onnx and numpy are missing; "
-                    "install them with 'pip install onnxruntime onnx numpy' (.ci/run does)";
+    GTEST_SKIP() << kOnnxRuntimeMissing;
   }
   std::vector<std::string> texts = game_intent_texts("test.csv");
   texts.insert(texts.end(), {"", "zzzz unknown qqqq", "WTB MANA POTION!!!"});
@@ -223,41 +210,9 @@ TEST_F(OnnxExportTest, OnnxRuntimeMatchesMaasWithin1e5) {
   for (const RuntimeCase& c : cases) {
     SCOPED_TRACE(c.name);
     const Model model = make_model(c.layers, game_intent_encoder(c.padding), c.labels, 5, c.task);
-    const fs::path dir = root_ / "onnx";
-    export_onnx(model, dir);
-
-    const std::vector<int32_t> ids32 = model.encoder.encode_batch(texts);
-    const auto rows = static_cast<std::int64_t>(texts.size());
-    Tensor ids({rows, model.encoder.max_length()}, DType::kInt32);
-    std::copy(ids32.begin(), ids32.end(), ids.data<int32_t>());
-    const Tensor output = model.network.predict(ids);
-
-    nlohmann::json cases_json;
-    cases_json["tolerance"] = 1e-5;
-    cases_json["output"] = onnx_output_name(c.task);
-    for (std::int64_t row = 0; row < rows; ++row) {
-      const auto begin = ids32.begin() + row * model.encoder.max_length();
-      cases_json["ids"].push_back(std::vector<int64_t>(begin, begin + model.encoder.max_length()));
-      const float* p = output.data<float>();
-      if (model.network.outputs() == 1 && c.task == Task::kClassification) {
-        cases_json["probabilities"].push_back({1.0f - p[row], p[row]});
-      } else {
-        const int n = model.network.outputs();
-        cases_json["probabilities"].push_back(std::vector<float>(p + row * n, p + (row + 1) * n));
-      }
-    }
-    write_file_atomic(root_ / "cases.json", cases_json.dump());
-
-    const std::string command = "python3 " MAAS_SOURCE_DIR "/tests/io/onnx_runtime_check.py " +
-                                (dir / "model.onnx").string() + " " + (root_ / "cases.json").string() + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::string report;
-    char buffer[512];
-    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) report += buffer;
-    const int status = ::pclose(pipe);
-    EXPECT_EQ(status, 0) << report;
-    std::cout << c.name << ": " << report;
+    const CommandResult result = compare_with_onnx_runtime(model, texts, root_ / "onnx");
+    EXPECT_EQ(result.status, 0) << result.output;
+    std::cout << c.name << ": " << result.output;
   }
 }
 

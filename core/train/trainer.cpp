@@ -439,6 +439,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
                  state.plan.batches());
   }
 
+  CheckpointWriter checkpoints;
   const auto save_state = [&] {
     state.shuffle_rng = rng_state(shuffle_rng);
     state.dropout_rng = network.dropout_rng_state();
@@ -448,8 +449,8 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
       state.best_epoch = stopping->best_epoch();
       state.epochs_without_improvement = stopping->epochs_without_improvement();
     }
-    save_checkpoint(result.run_dir, state, network.parameters(), *optimizer,
-                    keep_best && !best_weights.empty() ? &best_weights : nullptr);
+    checkpoints.save(result.run_dir, state, network.parameters(), *optimizer,
+                     keep_best && !best_weights.empty() ? &best_weights : nullptr);
   };
   const auto stop_requested = [&] { return options.stop_requested != nullptr && options.stop_requested->load(); };
 
@@ -530,6 +531,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
       if (stop_requested()) {
         progress.finish_epoch();
         save_state();
+        checkpoints.wait();
         result.interrupted = true;
         return result;
       }
@@ -572,6 +574,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
     io::write_file_atomic(result.run_dir / "metrics.jsonl", jsonl(result.history));
     save_state();
     if (stop_requested() && epoch < training.epochs && !state.stopped_early) {
+      checkpoints.wait();
       result.interrupted = true;
       return result;
     }
@@ -608,6 +611,8 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
     spdlog::info("{}: test loss {:.4f} accuracy {:.4f} macro-F1 {:.4f}", test_set.source, report.loss(),
                  report.accuracy(), report.macro_f1());
   }
+  // The last checkpoint was written while the test set was scored.
+  checkpoints.wait();
   manifest.training = {{"config", config::to_json(config)}, {"metrics", final_metrics}};
   io::save_artifact(result.model_dir, manifest, predictor.model().network, predictor.model().encoder);
   spdlog::info("saved model to {}", result.model_dir.string());

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <new>
 #include <map>
+#include <new>
+#include <numeric>
 #include <random>
 #include <set>
 #include <sstream>
@@ -151,19 +152,31 @@ std::unique_ptr<nn::Optimizer> make_optimizer(const config::OptimizerConfig& con
 }
 
 // Scores `network` on pre-encoded rows through Sequential::predict, the inference path that
-// a loaded model runs. Rows of class -1 have a label the model does not know.
+// a loaded model runs. Rows of class -1 have a label the model does not know. `spans` (of `set`)
+// is null unless the network masks padding. Then each batch drops the columns that are padding
+// in all its rows, as training does: the probabilities stay the same and the work shrinks.
 ClassificationReport validation_report(const nn::Sequential& network, const EncodedSet& set, std::int64_t length,
-                                       const std::vector<std::string>& labels,
+                                       const TokenSpans* spans, const std::vector<std::string>& labels,
                                        const std::vector<data::Example>& examples) {
   constexpr std::int64_t kBatch = 256;
   ClassificationReport report(labels);
   const auto outputs = static_cast<std::size_t>(network.outputs());
   Tensor ids;
   std::vector<float> row(labels.size());
+  std::vector<std::int32_t> batch_rows;
   for (std::int64_t start = 0; start < set.rows; start += kBatch) {
     const std::int64_t rows = std::min(kBatch, set.rows - start);
-    ids.resize({rows, length}, DType::kInt32);
-    std::copy_n(set.ids.data() + start * length, rows * length, ids.data<std::int32_t>());
+    ColumnWindow window{0, length};
+    if (spans != nullptr) {
+      batch_rows.resize(static_cast<std::size_t>(rows));
+      std::iota(batch_rows.begin(), batch_rows.end(), static_cast<std::int32_t>(start));
+      window = batch_window(*spans, batch_rows, length);
+    }
+    const std::int64_t width = window.end - window.begin;
+    ids.resize({rows, width}, DType::kInt32);
+    for (std::int64_t r = 0; r < rows; ++r) {
+      std::copy_n(set.ids.data() + (start + r) * length + window.begin, width, ids.data<std::int32_t>() + r * width);
+    }
     const Tensor probabilities = network.predict(ids);
     const float* p = probabilities.data<float>();
     for (std::int64_t r = 0; r < rows; ++r) {
@@ -385,6 +398,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
   const EncodedSet validation_encoded = encode_examples(validation, encoder, class_of, validation_source);
   const auto length = static_cast<std::int64_t>(encoder.max_length());
   const TokenSpans spans = find_token_spans(encoded.ids, encoded.rows, length);
+  const TokenSpans validation_spans = find_token_spans(validation_encoded.ids, validation_encoded.rows, length);
   const std::vector<float> weight_of_class = class_weights(training.class_weight, labels, encoded.classes);
   const bool weighted = training.class_weight.mode != "none";
 
@@ -547,7 +561,8 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
     const std::int64_t seen_now = state.seen - seen_at_start;
     metrics.examples_per_second = metrics.seconds > 0 ? static_cast<double>(seen_now) / metrics.seconds : 0.0;
     if (!validation.empty()) {
-      const ClassificationReport report = validation_report(network, validation_encoded, length, labels, validation);
+      const ClassificationReport report = validation_report(
+          network, validation_encoded, length, network.masks_padding() ? &validation_spans : nullptr, labels, validation);
       metrics.val_loss = report.loss();
       metrics.val_accuracy = report.accuracy();
       metrics.val_macro_f1 = report.macro_f1();

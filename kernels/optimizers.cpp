@@ -14,8 +14,8 @@ constexpr std::int64_t kParallelThreshold = kMinParallelWork;
 // Elements per parallel work item of the whole-tensor updates: 16 KiB of each array.
 constexpr std::int64_t kBlock = 4096;
 
-// Applies one Adam step to `count` contiguous elements. The arrays never overlap, which
-// `omp simd` tells the compiler so that the loop is vectorised without overlap checks.
+// Applies one Adam step to `count` contiguous elements. Callers pass arrays that do not overlap,
+// so `omp simd` may vectorise the loop without overlap checks.
 void adam_update_span(float* weights, const float* grads, float* first_moment,
                       float* second_moment, std::int64_t count, float corrected_rate, float beta_1,
                       float beta_2, float epsilon) {

@@ -46,7 +46,7 @@ TEST_F(CheckpointWriterTest, SavedStateLoadsBack) {
   CheckpointWriter writer;
   writer.save(root_, state_, params_, *optimizer_, nullptr);
   const std::vector<float> saved(params_[0].value.data<float>(), params_[0].value.data<float>() + 6);
-  // The writer holds its own copy, so the model may change before the write ends.
+  // The writer keeps its own copy, so the model may change before the write ends.
   params_[0].value.fill(-1.0f);
   writer.wait();
 
@@ -68,7 +68,7 @@ TEST_F(CheckpointWriterTest, FailedWriteThrowsOnWait) {
   CheckpointWriter writer;
   writer.save(run_dir, state_, params_, *optimizer_, nullptr);
   EXPECT_THROW(writer.wait(), std::exception);
-  // The error is reported once; the writer is usable again.
+  // The error is thrown once, and the writer can be used again.
   EXPECT_NO_THROW(writer.wait());
 }
 

@@ -1,5 +1,6 @@
 #include "kernels/optimizers.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/runtime.h"
@@ -9,6 +10,25 @@ namespace {
 
 // Below this many elements a loop runs on one thread (see kMinParallelWork in runtime.h).
 constexpr std::int64_t kParallelThreshold = kMinParallelWork;
+
+// Elements per parallel work item of the whole-tensor updates: 16 KiB of each array.
+constexpr std::int64_t kBlock = 4096;
+
+// Applies one Adam step to `count` contiguous elements. Callers pass arrays that do not overlap,
+// so `omp simd` may vectorise the loop without overlap checks.
+void adam_update_span(float* weights, const float* grads, float* first_moment,
+                      float* second_moment, std::int64_t count, float corrected_rate, float beta_1,
+                      float beta_2, float epsilon) {
+  const float one_minus_beta_1 = 1.0f - beta_1;
+  const float one_minus_beta_2 = 1.0f - beta_2;
+#pragma omp simd
+  for (std::int64_t i = 0; i < count; ++i) {
+    const float g = grads[i];
+    first_moment[i] = beta_1 * first_moment[i] + one_minus_beta_1 * g;
+    second_moment[i] = beta_2 * second_moment[i] + one_minus_beta_2 * g * g;
+    weights[i] -= corrected_rate * first_moment[i] / (std::sqrt(second_moment[i]) + epsilon);
+  }
+}
 
 }  // namespace
 
@@ -41,14 +61,19 @@ void adam_update(float* weights, const float* grads, float* first_moment, float*
                  std::int64_t count, float corrected_rate, float beta_1, float beta_2,
                  float epsilon) {
   apply_thread_count();
-  const float one_minus_beta_1 = 1.0f - beta_1;
-  const float one_minus_beta_2 = 1.0f - beta_2;
-#pragma omp parallel for simd schedule(static) if (count > kParallelThreshold)
-  for (std::int64_t i = 0; i < count; ++i) {
-    const float g = grads[i];
-    first_moment[i] = beta_1 * first_moment[i] + one_minus_beta_1 * g;
-    second_moment[i] = beta_2 * second_moment[i] + one_minus_beta_2 * g * g;
-    weights[i] -= corrected_rate * first_moment[i] / (std::sqrt(second_moment[i]) + epsilon);
+  if (count <= kParallelThreshold) {
+    adam_update_span(weights, grads, first_moment, second_moment, count, corrected_rate, beta_1,
+                     beta_2, epsilon);
+    return;
+  }
+  // Each element is updated on its own, so any split gives the same result.
+  const std::int64_t blocks = (count + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t block = 0; block < blocks; ++block) {
+    const std::int64_t offset = block * kBlock;
+    adam_update_span(weights + offset, grads + offset, first_moment + offset,
+                     second_moment + offset, std::min(kBlock, count - offset), corrected_rate,
+                     beta_1, beta_2, epsilon);
   }
 }
 
@@ -69,20 +94,10 @@ void adam_update_rows(float* weights, const float* grads, float* first_moment,
                       float* second_moment, const std::int32_t* rows, std::int64_t row_count,
                       std::int64_t dim, float corrected_rate, float beta_1, float beta_2,
                       float epsilon) {
-  const float one_minus_beta_1 = 1.0f - beta_1;
-  const float one_minus_beta_2 = 1.0f - beta_2;
   for (std::int64_t r = 0; r < row_count; ++r) {
     const std::int64_t offset = static_cast<std::int64_t>(rows[r]) * dim;
-    float* w = weights + offset;
-    const float* g = grads + offset;
-    float* m = first_moment + offset;
-    float* v = second_moment + offset;
-#pragma omp simd
-    for (std::int64_t j = 0; j < dim; ++j) {
-      m[j] = beta_1 * m[j] + one_minus_beta_1 * g[j];
-      v[j] = beta_2 * v[j] + one_minus_beta_2 * g[j] * g[j];
-      w[j] -= corrected_rate * m[j] / (std::sqrt(v[j]) + epsilon);
-    }
+    adam_update_span(weights + offset, grads + offset, first_moment + offset,
+                     second_moment + offset, dim, corrected_rate, beta_1, beta_2, epsilon);
   }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// A process-wide cache of oneDNN primitives for the kernels that are not dense layers
-// (convolution, RNN). Only kernels/*.cpp include this header, so no oneDNN type reaches core/.
+// A process-wide cache of oneDNN primitives, one instance per kernel kind (dense, convolution,
+// RNN). Only kernels/*.cpp include this header, so no oneDNN type reaches core/.
 //
 // A primitive is created once per key and reused. Each thread binds the memory objects of a
 // primitive once and later only swaps data pointers, so a warm call allocates nothing in maas

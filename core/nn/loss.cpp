@@ -9,50 +9,51 @@
 namespace maas::nn {
 namespace {
 
-void check_logits(const Tensor& logits, std::int64_t min_classes, std::int64_t max_classes, const std::string& loss,
-                  const std::string& expected) {
+void check_logits(const Tensor& logits, std::int64_t min_classes, std::int64_t max_classes, std::string_view loss,
+                  std::string_view expected) {
   const bool valid = logits.dtype() == DType::kFloat32 && logits.rank() == 2 && logits.dim(0) >= 1 &&
                      logits.dim(1) >= min_classes && logits.dim(1) <= max_classes;
   if (!valid) {
-    throw InvalidArgument(loss + ": invalid logits of type " + std::string(dtype_name(logits.dtype())) +
-                          " and shape " + logits.shape_string() + ": expected float32 " + expected);
+    throw InvalidArgument(std::string(loss) + ": invalid logits of type " + std::string(dtype_name(logits.dtype())) +
+                          " and shape " + logits.shape_string() + ": expected float32 " + std::string(expected));
   }
 }
 
-void check_labels(const std::int32_t* labels, std::int64_t batch, std::int32_t classes, const std::string& loss) {
+void check_labels(const std::int32_t* labels, std::int64_t batch, std::int32_t classes, std::string_view loss) {
   if (labels == nullptr) {
-    throw InvalidArgument(loss + ": labels pointer is null; pass one label per batch row");
+    throw InvalidArgument(std::string(loss) + ": labels pointer is null; pass one label per batch row");
   }
   for (std::int64_t i = 0; i < batch; ++i) {
     if (labels[i] < 0 || labels[i] >= classes) {
-      throw InvalidArgument(loss + ": invalid label " + std::to_string(labels[i]) + " at batch row " +
+      throw InvalidArgument(std::string(loss) + ": invalid label " + std::to_string(labels[i]) + " at batch row " +
                             std::to_string(i) + ": expected a class index in [0, " + std::to_string(classes) +
                             ")");
     }
   }
 }
 
-void check_weights(const float* weights, std::int64_t batch, const std::string& loss) {
+void check_weights(const float* weights, std::int64_t batch, std::string_view loss) {
   if (weights == nullptr) {
     return;
   }
   for (std::int64_t i = 0; i < batch; ++i) {
     if (!(std::isfinite(weights[i]) && weights[i] >= 0.0f)) {
-      throw InvalidArgument(loss + ": invalid example weight " + std::to_string(weights[i]) + " at batch row " +
-                            std::to_string(i) + ": expected a finite weight >= 0");
+      throw InvalidArgument(std::string(loss) + ": invalid example weight " + std::to_string(weights[i]) +
+                            " at batch row " + std::to_string(i) + ": expected a finite weight >= 0");
     }
   }
 }
 
-void check_backward(bool forward_done, const std::string& loss) {
+void check_backward(bool forward_done, std::string_view loss) {
   if (!forward_done) {
-    throw InvalidArgument(loss + ": backward was called before forward; compute the loss of the batch first");
+    throw InvalidArgument(std::string(loss) +
+                          ": backward was called before forward; compute the loss of the batch first");
   }
 }
 
-void check_label_smoothing(float label_smoothing, const std::string& loss) {
+void check_label_smoothing(float label_smoothing, std::string_view loss) {
   if (!(label_smoothing >= 0.0f && label_smoothing < 1.0f)) {
-    throw InvalidArgument(loss + ": invalid label_smoothing " + std::to_string(label_smoothing) +
+    throw InvalidArgument(std::string(loss) + ": invalid label_smoothing " + std::to_string(label_smoothing) +
                           ": expected a value in [0, 1)");
   }
 }

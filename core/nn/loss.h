@@ -33,7 +33,8 @@ class Loss {
   // Returns dL/dlogits of the last forward call, with the shape of its logits.
   virtual const Tensor& backward() = 0;
 
-  virtual std::string name() const = 0;
+  // Returns a string literal, so the checks of every step build no string.
+  virtual std::string_view name() const = 0;
 };
 
 // Softmax cross-entropy for logits [batch, classes >= 2] and labels in [0, classes).
@@ -45,7 +46,7 @@ class SoftmaxCrossEntropy : public Loss {
   using Loss::forward;
   float forward(const Tensor& logits, const std::int32_t* labels, const float* example_weights) override;
   const Tensor& backward() override;
-  std::string name() const override { return "softmax_cross_entropy"; }
+  std::string_view name() const override { return "softmax_cross_entropy"; }
 
  private:
   float label_smoothing_;
@@ -62,7 +63,7 @@ class SigmoidBinaryCrossEntropy : public Loss {
   using Loss::forward;
   float forward(const Tensor& logits, const std::int32_t* labels, const float* example_weights) override;
   const Tensor& backward() override;
-  std::string name() const override { return "sigmoid_binary_cross_entropy"; }
+  std::string_view name() const override { return "sigmoid_binary_cross_entropy"; }
 
  private:
   float label_smoothing_;

@@ -3,8 +3,10 @@
 #include <charconv>
 #include <cstring>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "core/common/error.h"
 #include "core/io/file_io.h"
@@ -86,8 +88,8 @@ std::vector<std::int32_t> int32_values(std::map<std::string, Tensor>& tensors, c
 
 fs::path checkpoint_path(const fs::path& run_dir) { return run_dir / kCheckpointFolder / kCheckpointFile; }
 
-void save_checkpoint(const fs::path& run_dir, const CheckpointState& state, const std::vector<nn::Parameter>& params,
-                     const nn::Optimizer& optimizer, const std::vector<Tensor>* best) {
+std::string encode_checkpoint(const CheckpointState& state, const std::vector<nn::Parameter>& params,
+                              const nn::Optimizer& optimizer, const std::vector<Tensor>* best) {
   std::vector<std::string> names;
   std::vector<const Tensor*> tensors;
   for (const nn::Parameter& param : params) {
@@ -134,10 +136,35 @@ void save_checkpoint(const fs::path& run_dir, const CheckpointState& state, cons
       {"train_sha256", state.train_sha256},
   };
   if (state.best_value) metadata["best_value"] = format_double(*state.best_value);
+  return io::encode_safetensors(named, metadata);
+}
 
-  const fs::path file = checkpoint_path(run_dir);
-  fs::create_directories(file.parent_path());
-  io::write_file_atomic(file, io::encode_safetensors(named, metadata));
+CheckpointWriter::~CheckpointWriter() {
+  try {
+    wait();
+  } catch (const std::exception& e) {
+    spdlog::error("checkpoint write failed: {}", e.what());
+  }
+}
+
+void CheckpointWriter::save(const fs::path& run_dir, const CheckpointState& state,
+                            const std::vector<nn::Parameter>& params, const nn::Optimizer& optimizer,
+                            const std::vector<Tensor>* best) {
+  wait();
+  std::string bytes = encode_checkpoint(state, params, optimizer, best);
+  thread_ = std::thread([this, file = checkpoint_path(run_dir), bytes = std::move(bytes)] {
+    try {
+      fs::create_directories(file.parent_path());
+      io::write_file_atomic(file, bytes);
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+  });
+}
+
+void CheckpointWriter::wait() {
+  if (thread_.joinable()) thread_.join();
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
 
 CheckpointState load_checkpoint(const fs::path& run_dir, std::vector<nn::Parameter>& params, nn::Optimizer& optimizer,

@@ -13,9 +13,11 @@
 // checkpoint or the new one, never a mix.
 
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/nn/optimizer.h"
@@ -49,11 +51,35 @@ struct CheckpointState {
 // Returns RUN/checkpoint/state.safetensors.
 std::filesystem::path checkpoint_path(const std::filesystem::path& run_dir);
 
-// Writes the checkpoint atomically. `best` is null or contains one tensor per parameter.
-// Throws IoError naming the file.
-void save_checkpoint(const std::filesystem::path& run_dir, const CheckpointState& state,
-                     const std::vector<nn::Parameter>& params, const nn::Optimizer& optimizer,
-                     const std::vector<Tensor>* best);
+// Returns the bytes of the checkpoint file. `best` is null or contains one tensor per parameter.
+std::string encode_checkpoint(const CheckpointState& state, const std::vector<nn::Parameter>& params,
+                              const nn::Optimizer& optimizer, const std::vector<Tensor>* best);
+
+// Writes checkpoints atomically on a background thread, so that training goes on while the file
+// is written and synced to disk. The caller's thread encodes the checkpoint, which copies every
+// tensor, so the model may change as soon as save() returns. One write is in flight at most.
+// Not thread-safe: one training loop owns it.
+class CheckpointWriter {
+ public:
+  CheckpointWriter() = default;
+  CheckpointWriter(const CheckpointWriter&) = delete;
+  CheckpointWriter& operator=(const CheckpointWriter&) = delete;
+  // Waits for the write in flight and logs its error, if any, because a destructor cannot throw.
+  ~CheckpointWriter();
+
+  // Waits for the previous write, then encodes this checkpoint and starts writing it. Throws
+  // the previous write's error (IoError, or std::filesystem::filesystem_error for the folder).
+  void save(const std::filesystem::path& run_dir, const CheckpointState& state,
+            const std::vector<nn::Parameter>& params, const nn::Optimizer& optimizer,
+            const std::vector<Tensor>* best);
+
+  // Waits until the last checkpoint is on disk. Throws the error of a failed write, as save() does.
+  void wait();
+
+ private:
+  std::thread thread_;
+  std::exception_ptr error_;
+};
 
 // Reads the checkpoint of `run_dir` into the parameters, the optimizer (built first from
 // `params`) and, when `best` is not null and the checkpoint has them, the best weights.

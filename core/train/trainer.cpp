@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <new>
 #include <map>
+#include <new>
+#include <numeric>
 #include <random>
 #include <set>
 #include <sstream>
@@ -229,16 +230,29 @@ std::unique_ptr<nn::Optimizer> make_optimizer(const config::OptimizerConfig& con
 }
 
 // Runs `network` on pre-encoded rows through Sequential::predict, the inference path that a
-// loaded model runs, and calls `score(row, outputs)` for every row.
+// loaded model runs, and calls `score(row, outputs)` for every row. `spans` (of `set`) is null
+// unless the network masks padding. Then each batch drops the columns that are padding in all its
+// rows, as training does: the outputs stay the same and the work shrinks.
 template <typename Score>
-void for_each_validation_row(const nn::Sequential& network, const EncodedSet& set, std::int64_t length, Score score) {
+void for_each_validation_row(const nn::Sequential& network, const EncodedSet& set, std::int64_t length,
+                             const TokenSpans* spans, Score score) {
   constexpr std::int64_t kBatch = 256;
   const std::int64_t outputs = network.outputs();
   Tensor ids;
+  std::vector<std::int32_t> batch_rows;
   for (std::int64_t start = 0; start < set.rows; start += kBatch) {
     const std::int64_t rows = std::min(kBatch, set.rows - start);
-    ids.resize({rows, length}, DType::kInt32);
-    std::copy_n(set.ids.data() + start * length, rows * length, ids.data<std::int32_t>());
+    ColumnWindow window{0, length};
+    if (spans != nullptr) {
+      batch_rows.resize(static_cast<std::size_t>(rows));
+      std::iota(batch_rows.begin(), batch_rows.end(), static_cast<std::int32_t>(start));
+      window = batch_window(*spans, batch_rows, length);
+    }
+    const std::int64_t width = window.end - window.begin;
+    ids.resize({rows, width}, DType::kInt32);
+    for (std::int64_t r = 0; r < rows; ++r) {
+      std::copy_n(set.ids.data() + (start + r) * length + window.begin, width, ids.data<std::int32_t>() + r * width);
+    }
     const Tensor predictions = network.predict(ids);
     for (std::int64_t r = 0; r < rows; ++r) score(start + r, predictions.data<float>() + r * outputs);
   }
@@ -247,10 +261,11 @@ void for_each_validation_row(const nn::Sequential& network, const EncodedSet& se
 // Scores `network` on the validation rows. Classification rows of class -1 have a label the
 // model does not know.
 TaskReport validation_report(Task task, const nn::Sequential& network, const EncodedSet& set, std::int64_t length,
-                             const std::vector<std::string>& labels, const std::vector<data::Example>& examples) {
+                             const TokenSpans* spans, const std::vector<std::string>& labels,
+                             const std::vector<data::Example>& examples) {
   if (task == Task::kRegression) {
     RegressionReport report(labels.front());
-    for_each_validation_row(network, set, length, [&](std::int64_t row, const float* p) {
+    for_each_validation_row(network, set, length, spans, [&](std::int64_t row, const float* p) {
       report.add(set.targets[static_cast<std::size_t>(row)], p[0]);
     });
     return report;
@@ -262,7 +277,7 @@ TaskReport validation_report(Task task, const nn::Sequential& network, const Enc
     }
     std::vector<std::uint8_t> truth(labels.size());
     std::vector<float> row_outputs(labels.size());
-    for_each_validation_row(network, set, length, [&](std::int64_t row, const float* p) {
+    for_each_validation_row(network, set, length, spans, [&](std::int64_t row, const float* p) {
       const float* targets = set.targets.data() + row * static_cast<std::int64_t>(labels.size());
       for (std::size_t l = 0; l < labels.size(); ++l) truth[l] = targets[l] > 0.5f ? 1 : 0;
       row_outputs.assign(p, p + labels.size());
@@ -273,7 +288,7 @@ TaskReport validation_report(Task task, const nn::Sequential& network, const Enc
   ClassificationReport report(labels);
   const bool binary = network.outputs() == 1;
   std::vector<float> row_outputs(labels.size());
-  for_each_validation_row(network, set, length, [&](std::int64_t row, const float* p) {
+  for_each_validation_row(network, set, length, spans, [&](std::int64_t row, const float* p) {
     const std::int32_t true_class = set.classes[static_cast<std::size_t>(row)];
     if (true_class < 0) {
       report.add_unknown(examples[static_cast<std::size_t>(row)].label);
@@ -549,6 +564,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
   const EncodedSet validation_encoded = encode_examples(validation, encoder, class_of, validation_source, task);
   const auto length = static_cast<std::int64_t>(encoder.max_length());
   const TokenSpans spans = find_token_spans(encoded.ids, encoded.rows, length);
+  const TokenSpans validation_spans = find_token_spans(validation_encoded.ids, validation_encoded.rows, length);
   const std::vector<float> weight_of_class = class_weights(training.class_weight, labels, encoded.classes);
   const bool weighted = training.class_weight.mode != "none";
 
@@ -598,6 +614,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
                  state.plan.batches());
   }
 
+  CheckpointWriter checkpoints;
   const auto save_state = [&] {
     state.shuffle_rng = rng_state(shuffle_rng);
     state.dropout_rng = network.dropout_rng_state();
@@ -609,8 +626,8 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
     }
     // TODO: every checkpoint writes the whole embedding table and both Adam moments. With 2M
     // n-gram buckets at dim 64 that is 1.5 GB per epoch, which dominates training time.
-    save_checkpoint(result.run_dir, state, network.parameters(), *optimizer,
-                    keep_best && !best_weights.empty() ? &best_weights : nullptr);
+    checkpoints.save(result.run_dir, state, network.parameters(), *optimizer,
+                     keep_best && !best_weights.empty() ? &best_weights : nullptr);
   };
   const auto stop_requested = [&] { return options.stop_requested != nullptr && options.stop_requested->load(); };
 
@@ -704,6 +721,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
       if (stop_requested()) {
         progress.finish_epoch();
         save_state();
+        checkpoints.wait();
         result.interrupted = true;
         return result;
       }
@@ -722,7 +740,9 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
     metrics.examples_per_second = metrics.seconds > 0 ? static_cast<double>(seen_now) / metrics.seconds : 0.0;
     std::string validation_text;
     if (!validation.empty()) {
-      const TaskReport report = validation_report(task, network, validation_encoded, length, labels, validation);
+      const TaskReport report = validation_report(task, network, validation_encoded, length,
+                                                  network.masks_padding() ? &validation_spans : nullptr, labels,
+                                                  validation);
       validation_text = record_validation(report, metrics);
     }
     const std::string accuracy_text = metrics.accuracy ? fmt::format(" accuracy {:.4f}", *metrics.accuracy) : "";
@@ -744,6 +764,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
     io::write_file_atomic(result.run_dir / "metrics.jsonl", jsonl(result.history));
     save_state();
     if (stop_requested() && epoch < training.epochs && !state.stopped_early) {
+      checkpoints.wait();
       result.interrupted = true;
       return result;
     }
@@ -782,6 +803,8 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
     final_metrics["test"] = *result.test;
     spdlog::info("{}: test {}", test_set.source, summary_text(*result.test));
   }
+  // The last checkpoint was written while the test set was scored.
+  checkpoints.wait();
   manifest.training = {{"config", config::to_json(config)}, {"metrics", final_metrics}};
   io::save_artifact(result.model_dir, manifest, predictor.model().network, predictor.model().encoder);
   spdlog::info("saved model to {}", result.model_dir.string());

@@ -58,9 +58,9 @@ void check_label_smoothing(float label_smoothing, std::string_view loss) {
   }
 }
 
-void check_targets(const Tensor& logits, const Tensor& targets, const std::string& loss) {
+void check_targets(const Tensor& logits, const Tensor& targets, std::string_view loss) {
   if (targets.dtype() != DType::kFloat32 || targets.shape() != logits.shape()) {
-    throw InvalidArgument(loss + ": invalid targets of type " + std::string(dtype_name(targets.dtype())) +
+    throw InvalidArgument(std::string(loss) + ": invalid targets of type " + std::string(dtype_name(targets.dtype())) +
                           " and shape " + targets.shape_string() + ": expected float32 " + logits.shape_string() +
                           ", the shape of the logits");
   }
@@ -68,15 +68,15 @@ void check_targets(const Tensor& logits, const Tensor& targets, const std::strin
 
 // Checks every target against `accepts`, naming the first one outside it by row and column.
 template <typename Accepts>
-void check_target_values(const Tensor& targets, const std::string& loss, const std::string& expected,
+void check_target_values(const Tensor& targets, std::string_view loss, std::string_view expected,
                          Accepts accepts) {
   const float* values = targets.data<float>();
   const std::int64_t columns = targets.dim(1);
   for (std::int64_t i = 0; i < targets.numel(); ++i) {
     if (!accepts(values[i])) {
-      throw InvalidArgument(loss + ": invalid target " + std::to_string(values[i]) + " at batch row " +
+      throw InvalidArgument(std::string(loss) + ": invalid target " + std::to_string(values[i]) + " at batch row " +
                             std::to_string(i / columns) + ", output " + std::to_string(i % columns) +
-                            ": expected " + expected);
+                            ": expected " + std::string(expected));
     }
   }
 }
@@ -86,11 +86,11 @@ void check_target_values(const Tensor& targets, const std::string& loss, const s
 Loss::~Loss() = default;
 
 float Loss::forward(const Tensor&, const std::int32_t*, const float*) {
-  throw Unsupported(name() + " takes a float32 target matrix, not class indices");
+  throw Unsupported(std::string(name()) + " takes a float32 target matrix, not class indices");
 }
 
 float Loss::forward(const Tensor&, const Tensor&, const float*) {
-  throw Unsupported(name() + " takes class indices, not a float32 target matrix");
+  throw Unsupported(std::string(name()) + " takes class indices, not a float32 target matrix");
 }
 
 SoftmaxCrossEntropy::SoftmaxCrossEntropy(float label_smoothing) : label_smoothing_(label_smoothing) {

@@ -81,7 +81,7 @@ class SigmoidCrossEntropyPerOutput : public Loss {
   using Loss::forward;
   float forward(const Tensor& logits, const Tensor& targets, const float* example_weights) override;
   const Tensor& backward() override;
-  std::string name() const override { return "sigmoid_cross_entropy_per_output"; }
+  std::string_view name() const override { return "sigmoid_cross_entropy_per_output"; }
 
  private:
   float label_smoothing_;
@@ -96,7 +96,7 @@ class MeanSquaredError : public Loss {
   using Loss::forward;
   float forward(const Tensor& predictions, const Tensor& targets, const float* example_weights) override;
   const Tensor& backward() override;
-  std::string name() const override { return "mean_squared_error"; }
+  std::string_view name() const override { return "mean_squared_error"; }
 
  private:
   Tensor dpredictions_;

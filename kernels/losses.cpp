@@ -18,6 +18,27 @@ double smoothed_binary_target(double y, double smoothing) {
   return smoothing == 0.0 ? y : y * (1.0 - smoothing) + 0.5 * smoothing;
 }
 
+// The weighted mean over batch * outputs of a loss computed element by element. `element(o,
+// &gradient)` returns element o's loss and sets its unweighted gradient; diff gets the gradient of
+// the mean.
+template <typename Element>
+double mean_elementwise_loss(const float* weights, std::int64_t batch, std::int64_t outputs, float* diff,
+                             Element element) {
+  const double scale = 1.0 / static_cast<double>(batch * outputs);
+  double total = 0.0;
+  for (std::int64_t b = 0; b < batch; ++b) {
+    const double weight = weights == nullptr ? 1.0 : weights[b];
+    double row = 0.0;
+    for (std::int64_t o = b * outputs; o < (b + 1) * outputs; ++o) {
+      double gradient = 0.0;
+      row += element(o, &gradient);
+      diff[o] = static_cast<float>(weight * gradient * scale);
+    }
+    total += weight * row;
+  }
+  return total * scale;
+}
+
 }  // namespace
 
 // The losses run on one thread: batch * classes is small next to the dense layers,
@@ -88,36 +109,20 @@ double sigmoid_cross_entropy_per_output(const float* logits, const float* target
                                         std::int64_t batch, std::int64_t outputs, float* diff_logits,
                                         float label_smoothing) {
   const double smoothing = label_smoothing;
-  const double scale = 1.0 / static_cast<double>(batch * outputs);
-  double total = 0.0;
-  for (std::int64_t b = 0; b < batch; ++b) {
-    const double weight = weights == nullptr ? 1.0 : weights[b];
-    double row = 0.0;
-    for (std::int64_t o = b * outputs; o < (b + 1) * outputs; ++o) {
-      const double y = smoothed_binary_target(targets[o], smoothing);
-      row += binary_cross_entropy_on_logit(logits[o], y);
-      diff_logits[o] = static_cast<float>(weight * (stable_sigmoid(logits[o]) - y) * scale);
-    }
-    total += weight * row;
-  }
-  return total * scale;
+  return mean_elementwise_loss(weights, batch, outputs, diff_logits, [&](std::int64_t o, double* gradient) {
+    const double y = smoothed_binary_target(targets[o], smoothing);
+    *gradient = stable_sigmoid(logits[o]) - y;
+    return binary_cross_entropy_on_logit(logits[o], y);
+  });
 }
 
 double mean_squared_error(const float* predictions, const float* targets, const float* weights,
                           std::int64_t batch, std::int64_t outputs, float* diff_predictions) {
-  const double scale = 1.0 / static_cast<double>(batch * outputs);
-  double total = 0.0;
-  for (std::int64_t b = 0; b < batch; ++b) {
-    const double weight = weights == nullptr ? 1.0 : weights[b];
-    double row = 0.0;
-    for (std::int64_t o = b * outputs; o < (b + 1) * outputs; ++o) {
-      const double error = static_cast<double>(predictions[o]) - targets[o];
-      row += error * error;
-      diff_predictions[o] = static_cast<float>(2.0 * weight * error * scale);
-    }
-    total += weight * row;
-  }
-  return total * scale;
+  return mean_elementwise_loss(weights, batch, outputs, diff_predictions, [&](std::int64_t o, double* gradient) {
+    const double error = static_cast<double>(predictions[o]) - targets[o];
+    *gradient = 2.0 * error;
+    return error * error;
+  });
 }
 
 }  // namespace maas::kernels

@@ -18,9 +18,9 @@ double smoothed_binary_target(double y, double smoothing) {
   return smoothing == 0.0 ? y : y * (1.0 - smoothing) + 0.5 * smoothing;
 }
 
-// The weighted mean over batch * outputs of a loss computed element by element. `element(o,
-// &gradient)` returns element o's loss and sets its unweighted gradient; diff gets the gradient of
-// the mean.
+// Returns the weighted mean over batch * outputs of a loss computed element by element, and writes
+// the gradient of that mean to diff. `element(o, &gradient)` returns element o's loss and sets its
+// unweighted gradient.
 template <typename Element>
 double mean_elementwise_loss(const float* weights, std::int64_t batch, std::int64_t outputs, float* diff,
                              Element element) {

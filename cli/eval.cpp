@@ -1,7 +1,7 @@
 // maas eval MODEL --data FILE: for a classifier loss, accuracy, per-class precision/recall/F1 and a
-// confusion matrix, and with --plot DIR the same as SVG charts plus the run's training curves; for a
-// multi-label model micro- and macro-F1, subset accuracy, Hamming loss and per-label scores; for a
-// regression model MSE, MAE and R^2.
+// confusion matrix; for a multi-label model micro- and macro-F1, subset accuracy, Hamming loss and
+// per-label scores; for a regression model MSE, MAE and R^2. --plot DIR writes the task's charts
+// as SVG plus the run's training curves.
 
 #include <iostream>
 #include <optional>
@@ -38,11 +38,6 @@ struct EvalArguments {
 void run_eval(const EvalArguments& args) {
   kernels::set_num_threads(args.threads);
   const auto predictor = infer::Predictor::load(args.model);
-  if (args.plot_dir && predictor->task() != Task::kClassification) {
-    // TODO: charts for multi-label and regression reports.
-    throw InvalidArgument(fmt::format("--plot draws classifier charts, but the model's task is {}; leave out --plot",
-                                      task_name(predictor->task())));
-  }
   const data::Dataset dataset =
       data::read_dataset(args.data, model_read_options(*predictor, args.format, args.text_column, args.label_column));
   if (dataset.examples.empty()) {
@@ -51,6 +46,7 @@ void run_eval(const EvalArguments& args) {
   }
   if (predictor->task() != Task::kClassification) {
     const train::TaskReport report = train::evaluate_task(*predictor, dataset, args.batch_size, args.threshold);
+    if (args.plot_dir) report::write_eval_plots(report, args.model, args.data, *args.plot_dir);
     std::cout << (args.json ? train::report_json(report).dump() + "\n" : train::report_table(report));
     return;
   }
@@ -62,7 +58,7 @@ void run_eval(const EvalArguments& args) {
                  dataset.source, unknown, report.examples());
   }
   // Plots are written before the report is printed, so a failed write exits 1 without output.
-  if (args.plot_dir) report::write_eval_plots(report, args.model, args.data, *args.plot_dir);
+  if (args.plot_dir) report::write_eval_plots(train::TaskReport(report), args.model, args.data, *args.plot_dir);
   if (args.json) {
     std::cout << report.to_json().dump() << "\n";
   } else {
@@ -84,7 +80,8 @@ void add_eval_command(CLI::App& app) {
   eval->add_option("--threads", args->threads, "Compute threads; 0 uses all cores")->capture_default_str()->check(CLI::Range(0, 1024));
   eval->add_flag("--json", args->json, "Print the report as one JSON object");
   eval->add_option("--plot", args->plot_dir,
-                   "Folder for SVG charts: confusion_matrix.svg, class_metrics.svg and, when RUN/metrics.jsonl "
+                   "Folder for SVG charts: confusion_matrix.svg and class_metrics.svg (classification), "
+                   "class_metrics.svg (multi-label) or predicted_vs_true.svg (regression) and, when RUN/metrics.jsonl "
                    "exists beside the model, training_curves.svg (created if missing; files are replaced)");
   eval->add_option("--threshold", args->threshold,
                    "Multi-label models: a label counts as predicted when its probability is at least this")

@@ -66,6 +66,11 @@ void check_capacity(std::size_t needed, std::size_t capacity) {
   }
 }
 
+// Rejects a call that does not fit the model's task, with `hint` saying which call fits.
+void check_task(bool fits, const char* function, const char* hint) {
+  if (!fits) throw std::invalid_argument(fmt::format("{}: {}", function, hint));
+}
+
 void check_not_null(const void* pointer, const char* name) {
   if (pointer == nullptr) throw std::invalid_argument(fmt::format("argument '{}' is NULL", name));
 }
@@ -121,8 +126,50 @@ maas_status maas_classify_batch(const maas_classifier* classifier, const char* c
     }
     const std::vector<maas::Prediction> predictions = classifier->classifier.classify(batch);
     for (std::size_t i = 0; i < count; ++i) {
-      std::memcpy(probabilities + i * labels, predictions[i].probabilities.data(), labels * sizeof(float));
+      const float* outputs = predictions[i].probabilities.empty() ? &predictions[i].value : predictions[i].probabilities.data();
+      std::memcpy(probabilities + i * labels, outputs, labels * sizeof(float));
     }
+  });
+}
+
+maas_task maas_classifier_task(const maas_classifier* classifier) {
+  if (classifier == nullptr) return MAAS_TASK_CLASSIFICATION;
+  switch (classifier->classifier.task()) {
+    case maas::ModelTask::kClassification: return MAAS_TASK_CLASSIFICATION;
+    case maas::ModelTask::kMultiLabel: return MAAS_TASK_MULTI_LABEL;
+    case maas::ModelTask::kRegression: return MAAS_TASK_REGRESSION;
+  }
+  return MAAS_TASK_CLASSIFICATION;
+}
+
+maas_status maas_classify_labels(const maas_classifier* classifier, const char* text, float threshold,
+                                 float* probabilities, unsigned char* chosen, size_t capacity, size_t* chosen_count,
+                                 char** error) {
+  return guarded(error, [&] {
+    check_not_null(classifier, "classifier");
+    check_not_null(text, "text");
+    check_not_null(probabilities, "probabilities");
+    check_not_null(chosen, "chosen");
+    check_task(classifier->classifier.task() != maas::ModelTask::kRegression, "maas_classify_labels",
+               "a regression model has no labels to choose; call maas_predict_value");
+    const std::size_t labels = classifier->classifier.labels().size();
+    check_capacity(labels, capacity);
+    const maas::Prediction prediction = classifier->classifier.classify(text, threshold);
+    std::memcpy(probabilities, prediction.probabilities.data(), labels * sizeof(float));
+    std::memset(chosen, 0, labels);
+    for (const std::size_t index : prediction.label_indices) chosen[index] = 1;
+    if (chosen_count != nullptr) *chosen_count = prediction.label_indices.size();
+  });
+}
+
+maas_status maas_predict_value(const maas_classifier* classifier, const char* text, float* value, char** error) {
+  return guarded(error, [&] {
+    check_not_null(classifier, "classifier");
+    check_not_null(text, "text");
+    check_not_null(value, "value");
+    check_task(classifier->classifier.task() == maas::ModelTask::kRegression, "maas_predict_value",
+               "the model predicts labels, not a number; call maas_classify_labels");
+    *value = classifier->classifier.classify(text).value;
   });
 }
 

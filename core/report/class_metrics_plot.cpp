@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -24,10 +27,27 @@ struct Measure {
 };
 constexpr std::array<Measure, 3> kMeasures = {{{"precision", kBlue}, {"recall", kOrange}, {"F1", kGreen}}};
 
-}  // namespace
+// The values the chart draws, taken from a report of either task so one drawing serves both.
+struct LabelMetrics {
+  std::vector<std::string> labels;
+  std::vector<std::array<double, 3>> values;  // precision, recall, F1 per label
+  std::vector<std::int64_t> support;
+  double macro_f1 = 0.0;
+  std::string title;
+};
 
-std::string render_class_metrics(const train::ClassificationReport& report, std::string_view subtitle) {
-  const std::vector<std::string>& labels = report.labels();
+template <typename Report>
+LabelMetrics collect_metrics(const Report& report, std::string title) {
+  LabelMetrics metrics{report.labels(), {}, {}, report.macro_f1(), std::move(title)};
+  for (std::size_t c = 0; c < metrics.labels.size(); ++c) {
+    metrics.values.push_back({report.precision(c), report.recall(c), report.f1(c)});
+    metrics.support.push_back(report.support(c));
+  }
+  return metrics;
+}
+
+std::string render_label_metrics(const LabelMetrics& report, std::string_view subtitle) {
+  const std::vector<std::string>& labels = report.labels;
   const std::size_t n = labels.size();
 
   // Thinner bars for many labels keep 20 labels under about 900 pixels tall.
@@ -46,7 +66,7 @@ std::string render_class_metrics(const train::ClassificationReport& report, std:
   const double plot_top = legend_y + 38.0;
   const double plot_height = static_cast<double>(n) * (group_height + group_gap) + group_gap;
   const double height = plot_top + plot_height + 34.0;
-  const std::string title = fmt::format("Precision, recall and F1 per label (macro-F1 {:.3f})", report.macro_f1());
+  const std::string& title = report.title;
   const double width = std::max(plot_left + kPlotWidth + kValueWidth + kMargin, header_width(title));
   SvgWriter svg(width, height, title);
   draw_header(svg, width, title, subtitle);
@@ -72,7 +92,7 @@ std::string render_class_metrics(const train::ClassificationReport& report, std:
   }
 
   // Drawn before the bars, so the bars and the white boxes behind the values cover it.
-  const double macro_x = x_of(report.macro_f1());
+  const double macro_x = x_of(report.macro_f1);
   svg.line(macro_x, plot_top, macro_x, plot_top + plot_height, kTextColour, 1.5, {{"stroke-dasharray", "4 3"}});
 
   for (std::size_t c = 0; c < n; ++c) {
@@ -80,9 +100,9 @@ std::string render_class_metrics(const train::ClassificationReport& report, std:
     const double middle = top + group_height / 2.0;
     svg.text(plot_left - 12.0, middle - 1.0, fit_text(labels[c], kLabelSize, label_width),
              text_style(kLabelSize, kTextColour, "end"), labels[c]);
-    svg.text(plot_left - 12.0, middle + kSmallSize + 1.0, fmt::format("support {}", report.support(c)),
+    svg.text(plot_left - 12.0, middle + kSmallSize + 1.0, fmt::format("support {}", report.support[c]),
              text_style(kSmallSize, kMutedTextColour, "end"));
-    const std::array<double, 3> values = {report.precision(c), report.recall(c), report.f1(c)};
+    const std::array<double, 3>& values = report.values[c];
     for (std::size_t m = 0; m < kMeasures.size(); ++m) {
       const double y = top + static_cast<double>(m) * (bar + bar_gap);
       const std::string value = fmt::format("{:.3f}", values[m]);
@@ -96,6 +116,22 @@ std::string render_class_metrics(const train::ClassificationReport& report, std:
     }
   }
   return svg.finish();
+}
+
+}  // namespace
+
+std::string render_class_metrics(const train::ClassificationReport& report, std::string_view subtitle) {
+  return render_label_metrics(
+      collect_metrics(report, fmt::format("Precision, recall and F1 per label (macro-F1 {:.3f})", report.macro_f1())),
+      subtitle);
+}
+
+std::string render_class_metrics(const train::MultiLabelReport& report, std::string_view subtitle) {
+  return render_label_metrics(
+      collect_metrics(report, fmt::format("Precision, recall and F1 per label at threshold {:g} (macro-F1 {:.3f}, "
+                                          "micro-F1 {:.3f})",
+                                          report.threshold(), report.macro_f1(), report.micro_f1())),
+      subtitle);
 }
 
 }  // namespace maas::report

@@ -29,9 +29,33 @@ struct CurveStyle {
   std::string_view dash;  // empty for a solid line
 };
 
-constexpr std::array<CurveStyle, 2> kLossCurves = {{{"loss", kBlue, ""}, {"val_loss", kOrange, "6 4"}}};
-constexpr std::array<CurveStyle, 3> kScoreCurves = {
-    {{"accuracy", kBlue, ""}, {"val_accuracy", kOrange, "6 4"}, {"val_macro_f1", kGreen, "2 3"}}};
+// The loss panel contains the metrics where lower is better, the score panel those where higher is
+// better. A run has only its task's metrics, so colours repeat across tasks but not within one.
+constexpr std::array<CurveStyle, 5> kLossCurves = {{{"loss", kBlue, ""},
+                                                    {"val_loss", kOrange, "6 4"},
+                                                    {"val_hamming_loss", kGreen, "2 3"},
+                                                    {"val_mse", kGreen, "2 3"},
+                                                    {"val_mae", kVermillion, "8 3 2 3"}}};
+constexpr std::array<CurveStyle, 6> kScoreCurves = {{{"accuracy", kBlue, ""},
+                                                     {"val_accuracy", kOrange, "6 4"},
+                                                     {"val_macro_f1", kGreen, "2 3"},
+                                                     {"val_micro_f1", kVermillion, "8 3 2 3"},
+                                                     {"val_subset_accuracy", kOrange, "6 4"},
+                                                     {"val_r2", kOrange, "6 4"}}};
+
+// The score panel's title, from the metrics the run wrote.
+std::string score_title(const TrainingHistory& history) {
+  if (history.find("val_r2") != nullptr) return "R^2";
+  if (history.find("val_micro_f1") != nullptr) return "Accuracy, F1 and subset accuracy";
+  if (history.find("val_macro_f1") != nullptr) return "Accuracy and macro-F1";
+  return "Accuracy";
+}
+
+std::string loss_title(const TrainingHistory& history) {
+  if (history.find("val_mae") != nullptr) return "Loss (MSE) and MAE";
+  if (history.find("val_hamming_loss") != nullptr) return "Loss and Hamming loss";
+  return "Loss";
+}
 
 struct Panel {
   std::string title;
@@ -186,14 +210,14 @@ void draw_panel(SvgWriter& svg, const Panel& panel, int epochs, double left, dou
 
 std::string render_training_curves(const TrainingHistory& history, std::string_view subtitle) {
   std::vector<Panel> panels;
-  const std::string score_title = history.find("val_macro_f1") != nullptr ? "Accuracy and macro-F1" : "Accuracy";
-  for (Panel panel : {make_panel(history, "Loss", kLossCurves), make_panel(history, score_title, kScoreCurves)}) {
+  for (Panel panel : {make_panel(history, loss_title(history), kLossCurves),
+                      make_panel(history, score_title(history), kScoreCurves)}) {
     if (!panel.curves.empty()) panels.push_back(std::move(panel));
   }
   if (panels.empty() || history.epochs < 1) {
-    throw InvalidArgument(fmt::format("training curves: the history has {} epochs and none of loss, val_loss, "
-                                      "accuracy, val_accuracy or val_macro_f1; expected at least one epoch with "
-                                      "one of them",
+    throw InvalidArgument(fmt::format("training curves: the history has {} epochs and no metric that "
+                                      "'maas train' writes, such as loss or val_loss; expected at least one epoch "
+                                      "with one of them",
                                       history.epochs));
   }
 

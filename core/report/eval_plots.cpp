@@ -1,6 +1,7 @@
 #include "core/report/eval_plots.h"
 
 #include <system_error>
+#include <variant>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -38,7 +39,7 @@ fs::path run_metrics_path(const fs::path& model_dir) {
   return model.parent_path() / "metrics.jsonl";
 }
 
-std::vector<fs::path> write_eval_plots(const train::ClassificationReport& report, const fs::path& model_dir,
+std::vector<fs::path> write_eval_plots(const train::TaskReport& report, const fs::path& model_dir,
                                        const fs::path& data_file, const fs::path& plot_dir) {
   // The history is read first so that a malformed metrics file fails before any file is written.
   const fs::path metrics_path = run_metrics_path(model_dir);
@@ -65,8 +66,15 @@ std::vector<fs::path> write_eval_plots(const train::ClassificationReport& report
     spdlog::info("wrote {}", path.string());
     written.push_back(path);
   };
-  write(kConfusionMatrixFile, render_confusion_matrix(report, subtitle));
-  write(kClassMetricsFile, render_class_metrics(report, subtitle));
+  if (const auto* classification = std::get_if<train::ClassificationReport>(&report)) {
+    write(kConfusionMatrixFile, render_confusion_matrix(*classification, subtitle));
+    write(kClassMetricsFile, render_class_metrics(*classification, subtitle));
+  } else if (const auto* multi_label = std::get_if<train::MultiLabelReport>(&report)) {
+    write(kClassMetricsFile, render_class_metrics(*multi_label, subtitle));
+  } else {
+    // TODO: a histogram of the residuals (prediction - truth) beside the scatter.
+    write(kRegressionScatterFile, render_regression_scatter(std::get<train::RegressionReport>(report), subtitle));
+  }
   if (!curves.empty()) write(kTrainingCurvesFile, curves);
   return written;
 }

@@ -9,6 +9,8 @@
 
 #include "core/report/training_history.h"
 #include "core/train/metrics.h"
+#include "core/train/multi_label_metrics.h"
+#include "core/train/regression_metrics.h"
 
 namespace maas::report {
 
@@ -21,8 +23,19 @@ std::string render_confusion_matrix(const train::ClassificationReport& report, s
 // line at macro-F1. Values are printed at the end of each bar with three decimals.
 std::string render_class_metrics(const train::ClassificationReport& report, std::string_view subtitle);
 
-// Two panels over epochs: loss and val_loss, and accuracy, val_accuracy and val_macro_f1 (each
-// curve only when the history has it). Training curves are solid, validation curves dashed.
+// The same bars for a multi-label report, where each label is a yes/no decision at the report's
+// threshold, with the line at macro-F1 and micro-F1 in the title.
+std::string render_class_metrics(const train::MultiLabelReport& report, std::string_view subtitle);
+
+// Predicted against true value, one dot per example, on the same scale on both axes with the
+// line y = x where a perfect model's dots lie. MSE, MAE and R^2 are in the title.
+// Throws InvalidArgument for a report without examples or with a non-finite value.
+std::string render_regression_scatter(const train::RegressionReport& report, std::string_view subtitle);
+
+// Two panels over epochs: the metrics where lower is better (loss, val_loss, and val_hamming_loss,
+// val_mse or val_mae), and those where higher is better (accuracy, val_accuracy, val_macro_f1,
+// val_micro_f1, val_subset_accuracy or val_r2), each curve only when the history has it.
+// Training curves are solid, validation curves dashed.
 // Throws InvalidArgument when the history has no curve at all.
 std::string render_training_curves(const TrainingHistory& history, std::string_view subtitle);
 

@@ -12,8 +12,10 @@ namespace maas::report {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kCurveNames = {"loss", "val_loss", "accuracy", "val_accuracy",
-                                                          "val_macro_f1"};
+// Every metric of every task that 'maas train' writes per epoch (see training.early_stopping).
+constexpr std::array<std::string_view, 11> kCurveNames = {
+    "loss",         "val_loss",         "accuracy",        "val_accuracy",     "val_macro_f1", "val_micro_f1",
+    "val_subset_accuracy", "val_hamming_loss", "val_mse", "val_mae", "val_r2"};
 
 constexpr std::string_view kFix = "it should be the metrics.jsonl that 'maas train' writes; retrain, or move the "
                                   "file away to plot without curves";

@@ -1,7 +1,9 @@
 #pragma once
 // The per-epoch curves of a training run, read from the RUN/metrics.jsonl that 'maas train' writes
 // (one JSON object per epoch with "epoch", "loss", "accuracy" and, with validation data,
-// "val_loss", "val_accuracy" and "val_macro_f1").
+// "val_loss" and the task's validation metrics: "val_accuracy" and "val_macro_f1" for
+// classification, "val_macro_f1", "val_micro_f1", "val_subset_accuracy" and "val_hamming_loss"
+// for multi-label, "val_mse", "val_mae" and "val_r2" for regression).
 
 #include <filesystem>
 #include <string>
@@ -18,7 +20,7 @@ struct TrainingCurve {
 
 struct TrainingHistory {
   int epochs = 0;  // the last epoch in the file
-  // Curves in the order loss, val_loss, accuracy, val_accuracy, val_macro_f1. A key that no line
+  // Curves in the order of the keys listed at the top of this file. A key that no line
   // contains has no curve. A line without the key or with null (JSON's stand-in for NaN) leaves a
   // gap in the curve.
   std::vector<TrainingCurve> curves;

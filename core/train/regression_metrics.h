@@ -18,6 +18,9 @@ class RegressionReport {
   void add(double truth, double prediction);
 
   const std::string& target() const { return target_; }
+  // The true and predicted values, in the order add() received them.
+  const std::vector<double>& truths() const { return truths_; }
+  const std::vector<double>& predictions() const { return predictions_; }
   std::int64_t examples() const { return static_cast<std::int64_t>(truths_.size()); }
   double loss() const { return mse(); }
   double mse() const;

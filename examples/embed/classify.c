@@ -1,5 +1,7 @@
-/* Classifies each text given on the command line with the C API of libmaas, printing the same
- * lines as classify_cpp: the top label, its probability, then every label's probability.
+/* Runs a model on each text given on the command line with the C API of libmaas, printing the
+ * same lines as classify_cpp. A classifier prints the top label, its probability, then every
+ * label's probability. A multi-label model prints the chosen labels joined by "," ("-" for none),
+ * then every label's probability. A regression model prints the predicted number.
  * Usage: classify_c MODEL_DIR TEXT... */
 
 #include <stdio.h>
@@ -35,13 +37,28 @@ int main(int argc, char** argv) {
     maas_string_free(error);
     status = 1;
   } else {
+    const maas_task task = maas_classifier_task(classifier);
     for (size_t i = 0; i < count; ++i) {
       const float* row = probabilities + i * labels;
-      size_t top = 0;
-      for (size_t c = 1; c < labels; ++c) {
-        if (row[c] > row[top]) top = c;
+      if (task == MAAS_TASK_REGRESSION) {
+        /* maas_classify_batch writes the number itself; maas_predict_value returns it for one text. */
+        printf("%.6f\n", row[0]);
+        continue;
       }
-      printf("%s\t%.6f", maas_classifier_label(classifier, top), row[top]);
+      if (task == MAAS_TASK_MULTI_LABEL) {
+        /* The same choice maas_classify_labels makes at the default threshold of 0.5. */
+        int chosen = 0;
+        for (size_t c = 0; c < labels; ++c) {
+          if (row[c] >= 0.5f) printf("%s%s", chosen++ ? "," : "", maas_classifier_label(classifier, c));
+        }
+        if (chosen == 0) printf("-");
+      } else {
+        size_t top = 0;
+        for (size_t c = 1; c < labels; ++c) {
+          if (row[c] > row[top]) top = c;
+        }
+        printf("%s\t%.6f", maas_classifier_label(classifier, top), row[top]);
+      }
       for (size_t c = 0; c < labels; ++c) printf("\t%s=%.6f", maas_classifier_label(classifier, c), row[c]);
       printf("\n");
     }

@@ -2,7 +2,8 @@
 # CTest test of the installed package. It installs this maas build into a temporary prefix and
 # builds examples/embed against it with find_package(maas). With the installed maas binary it then
 # trains a small model on data/game_intents and exports an int8 copy. On both models the C++ and C
-# examples must print the same predictions as each other and the same top labels as `maas predict`.
+# examples must print the same predictions as each other and the same top labels as `maas predict`,
+# and likewise on multi-label and regression models trained from configs/.
 # Usage: test_installed.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build_dir=$1
@@ -54,6 +55,33 @@ accuracy() {
 }
 python3 -c 'import sys; f, q = map(float, sys.argv[1:]); print(f"accuracy float {f:.4f} int8 {q:.4f}"); sys.exit(abs(f - q) > 0.05)' \
   "$(accuracy "$model")" "$(accuracy "$int8_model")"
+
+# Multi-label and regression models: the examples must agree with each other and with the chosen
+# labels or the value from `maas predict` (to 6 decimals).
+chat_texts=("uninstall noob free gems at gemz4u dot net" "wtb mana potion" "gg")
+for task in multi_label regression; do
+  MAAS_LOG_LEVEL=warn "$work/prefix/bin/maas" train "$source_dir/configs/$task.yaml" --no-progress \
+    --set output="$work/$task" >/dev/null
+  cpp_output=$("$work/build/classify_cpp" "$work/$task/model" "${chat_texts[@]}")
+  c_output=$("$work/build/classify_c" "$work/$task/model" "${chat_texts[@]}")
+  echo "$task:"
+  echo "$cpp_output"
+  if [[ "$cpp_output" != "$c_output" ]]; then
+    echo "FAIL: the C example printed something else for $task:" >&2
+    echo "$c_output" >&2
+    exit 1
+  fi
+  expected=$(printf '%s\n' "${chat_texts[@]}" | "$work/prefix/bin/maas" predict "$work/$task/model" |
+    python3 -c 'import json, sys
+for line in sys.stdin:
+    p = json.loads(line)
+    print((",".join(p["labels"]) or "-") if "labels" in p else "%.6f" % p["value"])')
+  actual=$(cut -f1 <<<"$cpp_output")
+  if [[ "$expected" != "$actual" ]]; then
+    echo "FAIL: $task results differ from 'maas predict': expected" $expected "got" $actual >&2
+    exit 1
+  fi
+done
 
 # No internal header may leak into the installed tree.
 if [[ $(find "$work/prefix/include" -type f | sort | tr '\n' ' ') != \

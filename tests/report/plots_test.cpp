@@ -3,12 +3,16 @@
 #include <gtest/gtest.h>
 
 #include "core/common/error.h"
-#include "tests/report/xml_checker.h"
+#include "tests/report/svg_queries.h"
 
 namespace maas::report {
 namespace {
 
-using testing::parse_xml;
+using testing::attribute_number;
+using testing::bar_widths;
+using testing::contains;
+using testing::parse_or_fail;
+using testing::visible_texts;
 using testing::XmlElement;
 
 const std::string kEllipsis = "\xE2\x80\xA6";
@@ -42,27 +46,6 @@ train::ClassificationReport report_with_labels(std::size_t n, const std::string&
     }
   }
   return report;
-}
-
-std::unique_ptr<XmlElement> parse_or_fail(const std::string& svg) {
-  auto result = parse_xml(svg);
-  EXPECT_TRUE(result.error.empty()) << result.error;
-  return std::move(result.root);
-}
-
-// The visible text of every <text> element, without tooltips.
-std::vector<std::string> visible_texts(const XmlElement& root) {
-  std::vector<std::string> texts;
-  for (const XmlElement* text : root.find_all("text")) texts.push_back(text->text);
-  return texts;
-}
-
-bool contains(const std::vector<std::string>& texts, const std::string& expected) {
-  return std::find(texts.begin(), texts.end(), expected) != texts.end();
-}
-
-double attribute_number(const XmlElement& element, const std::string& name) {
-  return std::stod(element.attributes.at(name));
 }
 
 TEST(ConfusionMatrixPlot, ShowsCountsLabelsAndTotals) {
@@ -180,13 +163,7 @@ TEST(ClassMetricsPlot, ShowsEveryValue) {
 TEST(ClassMetricsPlot, BarLengthIsProportional) {
   const auto root = parse_or_fail(render_class_metrics(hand_report(), ""));
   ASSERT_NE(root, nullptr);
-  std::map<std::string, double> width_of;
-  for (const XmlElement* group : root->find_all("g")) {
-    const auto titles = group->find_all("title");
-    const auto rects = group->find_all("rect");
-    if (titles.empty() || rects.empty()) continue;
-    width_of[titles[0]->text] = attribute_number(*rects[0], "width");
-  }
+  const std::map<std::string, double> width_of = bar_widths(*root);
   ASSERT_EQ(width_of.size(), 9u);
   EXPECT_NEAR(width_of.at("a precision: 0.500") * 2.0, width_of.at("c precision: 1.000"), 0.02);
   EXPECT_NEAR(width_of.at("b F1: 0.667") * 1.5, width_of.at("b recall: 1.000"), 0.02);

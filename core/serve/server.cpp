@@ -21,29 +21,15 @@
 #include "core/serve/http_framing.h"
 #include "core/serve/listen_address.h"
 #include "core/serve/openapi.h"
+#include "core/serve/playground.h"
 #include "core/serve/routes.h"
 #include "core/serve/worker_pool.h"
-
-// The playground page comes from another part of the project; until it exists, GET / serves a
-// short page that points to the API document.
-#if __has_include("core/serve/playground.h")
-#include "core/serve/playground.h"
-#define MAAS_HAS_PLAYGROUND 1
-#endif
 
 namespace maas::serve {
 
 namespace {
 
-std::string_view home_page() {
-#ifdef MAAS_HAS_PLAYGROUND
-  return playground_html();
-#else
-  // TODO: serve playground_html() from core/serve/playground.h once that file is written.
-  return "<!doctype html><title>maas</title><p>maas is serving. The routes are in <a "
-         "href=\"/openapi.json\">/openapi.json</a>.</p>\n";
-#endif
-}
+std::string_view home_page() { return playground_html(); }
 
 constexpr std::size_t kMaxRequestIdBytes = 128;
 // A worker keeps a body buffer up to this size between requests; a larger one is freed, so a few

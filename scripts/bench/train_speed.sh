@@ -54,7 +54,7 @@ fasttext supervised -input "$work/train.txt" -output "$work/fasttext" -dim 64 -e
 fasttext_seconds=$(echo "$(now) - $start" | bc)
 fasttext_accuracy=$(fasttext test "$work/fasttext.bin" "$work/test.txt" | awk '/^P@1/ {printf "%.4f", $2}')
 
-ratio=$(echo "scale=2; $maas_seconds / $fasttext_seconds" | bc)
+ratio=$(printf "%.2f" "$(echo "scale=4; $maas_seconds / $fasttext_seconds" | bc)")
 printf 'maas train     %6.2f s  test accuracy %s\n' "$maas_seconds" "$maas_accuracy"
 printf 'fastText       %6.2f s  test accuracy %s\n' "$fasttext_seconds" "$fasttext_accuracy"
 printf 'time ratio maas / fastText: %s\n' "$ratio"

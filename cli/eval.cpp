@@ -33,11 +33,13 @@ struct EvalArguments {
   bool json = false;
   std::optional<std::string> plot_dir;
   float threshold = 0.5f;
+  bool threshold_given = false;
 };
 
 void run_eval(const EvalArguments& args) {
   kernels::set_num_threads(args.threads);
   const auto predictor = infer::Predictor::load(args.model);
+  warn_unused_threshold(*predictor, args.threshold_given, args.threshold);
   const data::Dataset dataset =
       data::read_dataset(args.data, model_read_options(*predictor, args.format, args.text_column, args.label_column));
   if (dataset.examples.empty()) {
@@ -46,6 +48,15 @@ void run_eval(const EvalArguments& args) {
   }
   if (predictor->task() != Task::kClassification) {
     const train::TaskReport report = train::evaluate_task(*predictor, dataset, args.batch_size, args.threshold);
+    if (const auto* multi_label = std::get_if<train::MultiLabelReport>(&report)) {
+      std::int64_t unknown = 0;
+      for (const auto& [label, count] : multi_label->unknown_labels()) unknown += count;
+      if (unknown > 0) {
+        spdlog::warn("{}: {} labels in the data are not labels the model was trained on, so they are ignored; check that "
+                     "--label-column names the tag column",
+                     dataset.source, unknown);
+      }
+    }
     if (args.plot_dir) report::write_eval_plots(report, args.model, args.data, *args.plot_dir);
     std::cout << (args.json ? train::report_json(report).dump() + "\n" : train::report_table(report));
     return;
@@ -83,11 +94,14 @@ void add_eval_command(CLI::App& app) {
                    "Folder for SVG charts: confusion_matrix.svg and class_metrics.svg (classification), "
                    "class_metrics.svg (multi-label) or predicted_vs_true.svg (regression) and, when RUN/metrics.jsonl "
                    "exists beside the model, training_curves.svg (created if missing; files are replaced)");
-  eval->add_option("--threshold", args->threshold,
+  CLI::Option* threshold = eval->add_option("--threshold", args->threshold,
                    "Multi-label models: a label counts as predicted when its probability is at least this")
       ->capture_default_str()
       ->check(CLI::Range(0.0f, 1.0f));
-  eval->callback([args] { run_eval(*args); });
+  eval->callback([args, threshold] {
+    args->threshold_given = threshold->count() > 0;
+    run_eval(*args);
+  });
 }
 
 }  // namespace maas::cli

@@ -1,5 +1,7 @@
 #include "cli/model_data.h"
 
+#include <spdlog/spdlog.h>
+
 #include "core/train/evaluate.h"
 
 namespace maas::cli {
@@ -25,6 +27,12 @@ data::ReadOptions model_read_options(const infer::Predictor& predictor, const st
   options.label_separator = trained_column(predictor, "label_separator", "|");
   options.label_kind = train::label_kind(predictor.task());
   return options;
+}
+
+void warn_unused_threshold(const infer::Predictor& predictor, bool threshold_given, float threshold) {
+  if (!threshold_given || predictor.task() == Task::kMultiLabel) return;
+  spdlog::warn("--threshold {} is ignored: it applies to multi-label models only, and this is a {} model", threshold,
+               task_name(predictor.task()));
 }
 
 }  // namespace maas::cli

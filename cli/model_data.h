@@ -17,4 +17,7 @@ data::ReadOptions model_read_options(const infer::Predictor& predictor, const st
                                      const std::optional<std::string>& text_column,
                                      const std::optional<std::string>& label_column);
 
+// Logs a warning when --threshold was given for a model that is not multi-label, which ignores it.
+void warn_unused_threshold(const infer::Predictor& predictor, bool threshold_given, float threshold);
+
 }  // namespace maas::cli

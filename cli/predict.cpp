@@ -28,6 +28,7 @@ struct PredictArguments {
   int batch_size = 256;
   int threads = 0;
   float threshold = 0.5f;
+  bool threshold_given = false;
 };
 
 nlohmann::ordered_json prediction_json(const infer::Predictor& predictor, const std::vector<float>& row,
@@ -92,6 +93,7 @@ bool reads_plain_lines(const PredictArguments& args) {
 void run_predict(const PredictArguments& args) {
   kernels::set_num_threads(args.threads);
   const auto predictor = infer::Predictor::load(args.model);
+  warn_unused_threshold(*predictor, args.threshold_given, args.threshold);
   const std::string source = input_name(args.input);
   std::vector<std::string> texts;
   std::vector<std::size_t> lines;
@@ -128,11 +130,14 @@ void add_predict_command(CLI::App& app) {
   predict->add_option("--text-column", args->text_column, "Column or field holding the text in a dataset file (default: the one the model was trained on)");
   predict->add_option("--batch-size", args->batch_size, "Lines per inference batch")->capture_default_str()->check(CLI::Range(1, 65536));
   predict->add_option("--threads", args->threads, "Compute threads; 0 uses all cores")->capture_default_str()->check(CLI::Range(0, 1024));
-  predict->add_option("--threshold", args->threshold,
+  CLI::Option* threshold = predict->add_option("--threshold", args->threshold,
                       "Multi-label models: a label is chosen when its probability is at least this")
       ->capture_default_str()
       ->check(CLI::Range(0.0f, 1.0f));
-  predict->callback([args] { run_predict(*args); });
+  predict->callback([args, threshold] {
+    args->threshold_given = threshold->count() > 0;
+    run_predict(*args);
+  });
 }
 
 }  // namespace maas::cli

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 
 #include <fmt/format.h>
@@ -86,7 +87,15 @@ void parse_number(Example& example, std::string_view source, std::string_view la
   if (!whole || !std::isfinite(value) || errno == ERANGE) {
     throw IoError(fmt::format(
         "{}:{}: label \"{}\" in {} is not a finite number, but training.task regression needs a number such "
-        "as 3.5 or -1e-3 in every example. Fix the value, or set training.task to classification.",
+        "as 3.5 or -1e-3 in every example. Fix the value, or choose a numeric label column (--label-column, "
+        "data.label_column), or train with training.task classification.",
+        source, example.line, example.label, label_location));
+  }
+  // Targets train and serve as float32, where a larger magnitude becomes inf.
+  if (std::abs(value) > static_cast<double>(std::numeric_limits<float>::max())) {
+    throw IoError(fmt::format(
+        "{}:{}: label \"{}\" in {} is outside the float32 range (magnitude up to about 3.4e38) that regression "
+        "targets use. Rescale the targets, for example to their logarithm or to units of a larger size.",
         source, example.line, example.label, label_location));
   }
   example.value = value;

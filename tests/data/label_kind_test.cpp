@@ -123,6 +123,19 @@ TEST(NumberLabel, NonNumberNamesFileLineAndValue) {
   }
 }
 
+TEST(NumberLabel, BeyondFloat32NamesFileLineAndValue) {
+  for (const char* bad : {"1e39", "-1e300"}) {
+    const std::string content = std::string("text,label\nok,1\nbad,") + bad + "\n";
+    const std::string message =
+        message_of<IoError>([&] { parse_dataset(content, "scores.csv", Format::kAuto, number_label()); });
+    EXPECT_NE(message.find("scores.csv:3:"), std::string::npos) << bad << ": " << message;
+    EXPECT_NE(message.find(std::string("\"") + bad + "\""), std::string::npos) << bad << ": " << message;
+    EXPECT_NE(message.find("float32 range"), std::string::npos) << bad << ": " << message;
+  }
+  const Dataset largest = parse_dataset("text,label\na,3e38\n", "d.csv", Format::kAuto, number_label());
+  EXPECT_EQ(largest.examples[0].value, 3e38);
+}
+
 TEST(NumberLabel, EmptyLabelIsRejected) {
   const std::string message =
       message_of<IoError>([] { parse_dataset("text,label\nbad,\n", "d.csv", Format::kAuto, number_label()); });

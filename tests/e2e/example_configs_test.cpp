@@ -110,6 +110,24 @@ TEST(ExampleConfigs, RegressionBeatsTrainMean) {
   EXPECT_LE(report["mae"].get<double>(), constant_mae / 2) << report << " constant MAE " << constant_mae;
   // R^2 is 0 for the test mean, and the training mean can only score lower.
   EXPECT_GE(report["r2"].get<double>(), 0.8) << report;
+
+  // A threshold means nothing to a regression model, so eval warns that it ignores it.
+  const RunResult thresholded =
+      run_maas({"eval", dir.path() + "/run/model", "--data", kTest, "--json", "--threshold", "0.3"});
+  EXPECT_EQ(thresholded.exit_code, 0) << thresholded.err;
+  EXPECT_NE(thresholded.err.find("--threshold 0.3 is ignored"), std::string::npos) << thresholded.err;
+  EXPECT_EQ(nlohmann::json::parse(thresholded.out)["mae"], report["mae"]);
+}
+
+TEST(ExampleConfigs, MultiLabelWarnsOnUnknownTags) {
+  TempDir dir;
+  train_and_eval("multi_label.yaml", dir);
+  // The severity column holds numbers, none of which is a tag the model knows.
+  const RunResult eval =
+      run_maas({"eval", dir.path() + "/run/model", "--data", kTest, "--label-column", "severity", "--json"});
+  EXPECT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_NE(eval.err.find("120 labels in the data are not labels the model was trained on"), std::string::npos)
+      << eval.err;
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 // - Texts and labels are not trimmed, lowercased or Unicode-normalised. The one exception is
 //   fastText, whose texts lose the whitespace around them and around the label token.
 //
-// - ReadOptions::label_kind says what a label is: one class name, a set of class names
+// - ReadOptions::label_kind sets the kind of label: one class name, a set of class names
 //   (multi-label) or a number (regression). See LabelKind.
 //
 // Errors: a malformed file throws IoError whose message starts with "<source>:<line>:", or with
@@ -30,7 +30,7 @@
 
 namespace maas::data {
 
-// What the label of an example is.
+// The kind of label each example has.
 enum class LabelKind {
   // One class name per example, in Example::label.
   kSingle,

@@ -22,7 +22,7 @@ std::string describe_byte(char byte);
 void require_non_empty_label(std::string_view label, std::string_view source, std::size_t line,
                              std::string_view label_location);
 
-// Finishes example.label as options.label_kind says: checks that a single label is not empty
+// Finishes example.label according to options.label_kind: checks that a single label is not empty
 // (with require_label), splits a multi-label field into example.labels, or parses a number into
 // example.value. Throws IoError naming the source, line, location and value at fault.
 void read_label_field(Example& example, std::string_view source, std::string_view label_location,

@@ -6,7 +6,7 @@
 // and read back as values[i] * scale[k]. A channel of zeros gets scale 0. -128 is never written,
 // so negation cannot overflow.
 //
-// The scales tensor's shape says which weights form a channel:
+// The scales tensor's shape sets which weights form a channel:
 // - [rows] for a rank-2 tensor: one scale per row. Rows are the tokens of an embedding table
 //   [vocab, dim] and the output units of a kernel [units, in] (dense, transformer projections).
 // - For a rank-3 tensor, the tensor's shape with the axes that a channel sums over set to 1, as

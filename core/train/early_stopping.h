@@ -14,7 +14,7 @@ namespace maas::train {
 bool lower_is_better(std::string_view monitor);
 
 // Tracks the monitored metric epoch by epoch. An epoch improves when its value beats the best
-// so far by more than min_delta (lower or higher as lower_is_better says); the first epoch
+// so far by more than min_delta (lower or higher, as lower_is_better sets); the first epoch
 // always improves. Training stops after `patience` epochs in a row without improvement.
 class EarlyStopping {
  public:

@@ -23,13 +23,11 @@ PrimitiveCache<CacheKey>& cache() {
   return instance;
 }
 
-memory::desc f32(memory::dims dims, Tag tag) { return memory::desc(dims, memory::data_type::f32, tag); }
-
-memory::desc src_desc(const Conv1dShape& s) { return f32({s.batch, s.in, s.seq}, Tag::nwc); }
-memory::desc weights_desc(const Conv1dShape& s) { return f32({s.filters, s.in, s.kernel}, Tag::wio); }
-memory::desc bias_desc(const Conv1dShape& s) { return f32({s.filters}, Tag::x); }
+memory::desc src_desc(const Conv1dShape& s) { return f32_desc({s.batch, s.in, s.seq}, Tag::nwc); }
+memory::desc weights_desc(const Conv1dShape& s) { return f32_desc({s.filters, s.in, s.kernel}, Tag::wio); }
+memory::desc bias_desc(const Conv1dShape& s) { return f32_desc({s.filters}, Tag::x); }
 memory::desc dst_desc(const Conv1dShape& s) {
-  return f32({s.batch, s.filters, conv1d_output_length(s)}, Tag::nwc);
+  return f32_desc({s.batch, s.filters, conv1d_output_length(s)}, Tag::nwc);
 }
 
 dnnl::convolution_forward::primitive_desc forward_pd(const Conv1dShape& s, bool training,
@@ -43,18 +41,15 @@ dnnl::convolution_forward::primitive_desc forward_pd(const Conv1dShape& s, bool 
 }
 
 std::shared_ptr<const PrimitiveEntry> create_primitive(const Conv1dShape& s, Conv1dPass pass) {
-  auto entry = std::make_shared<PrimitiveEntry>();
   switch (pass) {
     case Conv1dPass::kForwardTraining:
     case Conv1dPass::kForwardInference: {
       const auto pd = forward_pd(s, pass == Conv1dPass::kForwardTraining, true);
-      entry->primitive = dnnl::convolution_forward(pd);
-      entry->scratchpad = pd.scratchpad_desc();
-      entry->arguments = {{DNNL_ARG_SRC, src_desc(s)},
-                          {DNNL_ARG_WEIGHTS, weights_desc(s)},
-                          {DNNL_ARG_BIAS, bias_desc(s)},
-                          {DNNL_ARG_DST, dst_desc(s)}};
-      break;
+      return make_primitive_entry<dnnl::convolution_forward>(
+          pd, {{DNNL_ARG_SRC, src_desc(s)},
+               {DNNL_ARG_WEIGHTS, weights_desc(s)},
+               {DNNL_ARG_BIAS, bias_desc(s)},
+               {DNNL_ARG_DST, dst_desc(s)}});
     }
     case Conv1dPass::kBackwardData: {
       const auto hint = forward_pd(s, true, false);
@@ -63,12 +58,10 @@ std::shared_ptr<const PrimitiveEntry> create_primitive(const Conv1dShape& s, Con
                                                  {s.pad_right});
       const dnnl::convolution_backward_data::primitive_desc pd(desc, user_scratchpad_attr(),
                                                                cpu_engine(), hint);
-      entry->primitive = dnnl::convolution_backward_data(pd);
-      entry->scratchpad = pd.scratchpad_desc();
-      entry->arguments = {{DNNL_ARG_DIFF_DST, dst_desc(s)},
-                          {DNNL_ARG_WEIGHTS, weights_desc(s)},
-                          {DNNL_ARG_DIFF_SRC, src_desc(s)}};
-      break;
+      return make_primitive_entry<dnnl::convolution_backward_data>(
+          pd, {{DNNL_ARG_DIFF_DST, dst_desc(s)},
+               {DNNL_ARG_WEIGHTS, weights_desc(s)},
+               {DNNL_ARG_DIFF_SRC, src_desc(s)}});
     }
     case Conv1dPass::kBackwardWeights: {
       const auto hint = forward_pd(s, true, false);
@@ -77,16 +70,14 @@ std::shared_ptr<const PrimitiveEntry> create_primitive(const Conv1dShape& s, Con
                                                     {s.pad_left}, {s.pad_right});
       const dnnl::convolution_backward_weights::primitive_desc pd(desc, user_scratchpad_attr(),
                                                                   cpu_engine(), hint);
-      entry->primitive = dnnl::convolution_backward_weights(pd);
-      entry->scratchpad = pd.scratchpad_desc();
-      entry->arguments = {{DNNL_ARG_SRC, src_desc(s)},
-                          {DNNL_ARG_DIFF_DST, dst_desc(s)},
-                          {DNNL_ARG_DIFF_WEIGHTS, weights_desc(s)},
-                          {DNNL_ARG_DIFF_BIAS, bias_desc(s)}};
-      break;
+      return make_primitive_entry<dnnl::convolution_backward_weights>(
+          pd, {{DNNL_ARG_SRC, src_desc(s)},
+               {DNNL_ARG_DIFF_DST, dst_desc(s)},
+               {DNNL_ARG_DIFF_WEIGHTS, weights_desc(s)},
+               {DNNL_ARG_DIFF_BIAS, bias_desc(s)}});
     }
   }
-  return entry;
+  throw std::invalid_argument("conv1d kernel: unknown pass " + std::to_string(static_cast<int>(pass)));
 }
 
 void check_shape(const Conv1dShape& s) {

@@ -22,12 +22,10 @@ PrimitiveCache<CacheKey>& cache() {
   return instance;
 }
 
-memory::desc f32(memory::dims dims, Tag tag) { return memory::desc(dims, memory::data_type::f32, tag); }
-
-memory::desc src_desc(const DenseShape& s) { return f32({s.batch, s.in}, Tag::nc); }
-memory::desc weights_desc(const DenseShape& s) { return f32({s.out, s.in}, Tag::oi); }
-memory::desc bias_desc(const DenseShape& s) { return f32({s.out}, Tag::x); }
-memory::desc dst_desc(const DenseShape& s) { return f32({s.batch, s.out}, Tag::nc); }
+memory::desc src_desc(const DenseShape& s) { return f32_desc({s.batch, s.in}, Tag::nc); }
+memory::desc weights_desc(const DenseShape& s) { return f32_desc({s.out, s.in}, Tag::oi); }
+memory::desc bias_desc(const DenseShape& s) { return f32_desc({s.out}, Tag::x); }
+memory::desc dst_desc(const DenseShape& s) { return f32_desc({s.batch, s.out}, Tag::nc); }
 
 dnnl::inner_product_forward::primitive_desc forward_pd(const DenseShape& s, bool training,
                                                        bool fuse_activation) {
@@ -38,30 +36,25 @@ dnnl::inner_product_forward::primitive_desc forward_pd(const DenseShape& s, bool
 }
 
 std::shared_ptr<const PrimitiveEntry> create_primitive(const DenseShape& s, DensePass pass) {
-  auto entry = std::make_shared<PrimitiveEntry>();
   switch (pass) {
     case DensePass::kForwardTraining:
     case DensePass::kForwardInference: {
       const auto pd = forward_pd(s, pass == DensePass::kForwardTraining, true);
-      entry->primitive = dnnl::inner_product_forward(pd);
-      entry->scratchpad = pd.scratchpad_desc();
-      entry->arguments = {{DNNL_ARG_SRC, src_desc(s)},
-                          {DNNL_ARG_WEIGHTS, weights_desc(s)},
-                          {DNNL_ARG_BIAS, bias_desc(s)},
-                          {DNNL_ARG_DST, dst_desc(s)}};
-      break;
+      return make_primitive_entry<dnnl::inner_product_forward>(
+          pd, {{DNNL_ARG_SRC, src_desc(s)},
+               {DNNL_ARG_WEIGHTS, weights_desc(s)},
+               {DNNL_ARG_BIAS, bias_desc(s)},
+               {DNNL_ARG_DST, dst_desc(s)}});
     }
     case DensePass::kBackwardData: {
       const auto hint = forward_pd(s, true, false);
       dnnl::inner_product_backward_data::desc desc(src_desc(s), weights_desc(s), dst_desc(s));
       const dnnl::inner_product_backward_data::primitive_desc pd(desc, user_scratchpad_attr(),
                                                                  cpu_engine(), hint);
-      entry->primitive = dnnl::inner_product_backward_data(pd);
-      entry->scratchpad = pd.scratchpad_desc();
-      entry->arguments = {{DNNL_ARG_DIFF_DST, dst_desc(s)},
-                          {DNNL_ARG_WEIGHTS, weights_desc(s)},
-                          {DNNL_ARG_DIFF_SRC, src_desc(s)}};
-      break;
+      return make_primitive_entry<dnnl::inner_product_backward_data>(
+          pd, {{DNNL_ARG_DIFF_DST, dst_desc(s)},
+               {DNNL_ARG_WEIGHTS, weights_desc(s)},
+               {DNNL_ARG_DIFF_SRC, src_desc(s)}});
     }
     case DensePass::kBackwardWeights: {
       const auto hint = forward_pd(s, true, false);
@@ -69,16 +62,14 @@ std::shared_ptr<const PrimitiveEntry> create_primitive(const DenseShape& s, Dens
                                                       dst_desc(s));
       const dnnl::inner_product_backward_weights::primitive_desc pd(desc, user_scratchpad_attr(),
                                                                     cpu_engine(), hint);
-      entry->primitive = dnnl::inner_product_backward_weights(pd);
-      entry->scratchpad = pd.scratchpad_desc();
-      entry->arguments = {{DNNL_ARG_SRC, src_desc(s)},
-                          {DNNL_ARG_DIFF_DST, dst_desc(s)},
-                          {DNNL_ARG_DIFF_WEIGHTS, weights_desc(s)},
-                          {DNNL_ARG_DIFF_BIAS, bias_desc(s)}};
-      break;
+      return make_primitive_entry<dnnl::inner_product_backward_weights>(
+          pd, {{DNNL_ARG_SRC, src_desc(s)},
+               {DNNL_ARG_DIFF_DST, dst_desc(s)},
+               {DNNL_ARG_DIFF_WEIGHTS, weights_desc(s)},
+               {DNNL_ARG_DIFF_BIAS, bias_desc(s)}});
     }
   }
-  return entry;
+  throw std::invalid_argument("dense kernel: unknown pass " + std::to_string(static_cast<int>(pass)));
 }
 
 // Applies the thread count for this shape (see apply_thread_count_for) and returns the cached

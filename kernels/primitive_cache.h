@@ -32,6 +32,22 @@ struct PrimitiveEntry {
   dnnl::memory::desc scratchpad;
 };
 
+// Returns an f32 memory descriptor with logical `dims` in layout `tag`.
+inline dnnl::memory::desc f32_desc(const dnnl::memory::dims& dims, dnnl::memory::format_tag tag) {
+  return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, tag);
+}
+
+// Returns an entry for the primitive that `pd` describes, with the scratchpad `pd` asks for.
+template <class Primitive, class PrimitiveDesc>
+std::shared_ptr<PrimitiveEntry> make_primitive_entry(const PrimitiveDesc& pd,
+                                                     std::vector<std::pair<int, dnnl::memory::desc>> arguments) {
+  auto entry = std::make_shared<PrimitiveEntry>();
+  entry->primitive = Primitive(pd);
+  entry->scratchpad = pd.scratchpad_desc();
+  entry->arguments = std::move(arguments);
+  return entry;
+}
+
 // Maximum entries per cache. Each distinct batch size and sequence length adds entries; when
 // the cache is full it is cleared, and callers holding an entry keep it alive.
 inline constexpr std::size_t kMaxPrimitiveCacheEntries = 4096;

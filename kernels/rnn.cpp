@@ -33,20 +33,18 @@ struct Descs {
   memory::desc src, state, weights_layer, weights_iter, weights_layer_t, weights_iter_t, bias, dst;
 };
 
-memory::desc f32(memory::dims dims, Tag tag) { return memory::desc(dims, memory::data_type::f32, tag); }
-
 Descs make_descs(const RnnShape& s) {
   const std::int64_t d = s.bidirectional ? 2 : 1;
   const std::int64_t g = rnn_gates(s.cell);
   Descs descs;
-  descs.src = f32({s.seq, s.batch, s.in}, Tag::ntc);
-  descs.state = f32({1, d, s.batch, s.units}, Tag::ldnc);
-  descs.weights_layer = f32({1, d, s.in, g, s.units}, Tag::ldigo);
-  descs.weights_iter = f32({1, d, s.units, g, s.units}, Tag::ldigo);
-  descs.weights_layer_t = f32({1, d, s.in, g, s.units}, Tag::ldgoi);
-  descs.weights_iter_t = f32({1, d, s.units, g, s.units}, Tag::ldgoi);
-  descs.bias = f32({1, d, rnn_bias_gates(s.cell), s.units}, Tag::ldgo);
-  descs.dst = f32({s.seq, s.batch, d * s.units}, Tag::ntc);
+  descs.src = f32_desc({s.seq, s.batch, s.in}, Tag::ntc);
+  descs.state = f32_desc({1, d, s.batch, s.units}, Tag::ldnc);
+  descs.weights_layer = f32_desc({1, d, s.in, g, s.units}, Tag::ldigo);
+  descs.weights_iter = f32_desc({1, d, s.units, g, s.units}, Tag::ldigo);
+  descs.weights_layer_t = f32_desc({1, d, s.in, g, s.units}, Tag::ldgoi);
+  descs.weights_iter_t = f32_desc({1, d, s.units, g, s.units}, Tag::ldgoi);
+  descs.bias = f32_desc({1, d, rnn_bias_gates(s.cell), s.units}, Tag::ldgo);
+  descs.dst = f32_desc({s.seq, s.batch, d * s.units}, Tag::ntc);
   return descs;
 }
 

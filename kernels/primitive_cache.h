@@ -37,7 +37,7 @@ inline dnnl::memory::desc f32_desc(const dnnl::memory::dims& dims, dnnl::memory:
   return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, tag);
 }
 
-// Returns an entry for the primitive that `pd` describes, with the scratchpad `pd` asks for.
+// Returns an entry for the primitive that `pd` describes, with the scratchpad size that `pd` requires.
 template <class Primitive, class PrimitiveDesc>
 std::shared_ptr<PrimitiveEntry> make_primitive_entry(const PrimitiveDesc& pd,
                                                      std::vector<std::pair<int, dnnl::memory::desc>> arguments) {

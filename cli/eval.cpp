@@ -1,7 +1,7 @@
-// maas eval MODEL --data FILE: for a classifier loss, accuracy, per-class precision/recall/F1 and a
-// confusion matrix; for a multi-label model micro- and macro-F1, subset accuracy, Hamming loss and
-// per-label scores; for a regression model MSE, MAE and R^2. --plot DIR writes the task's charts
-// as SVG plus the run's training curves.
+// maas eval MODEL --data FILE: scores a model on a labelled dataset. A classifier gets loss,
+// accuracy, per-class precision/recall/F1 and a confusion matrix. A multi-label model gets micro-
+// and macro-F1, subset accuracy, Hamming loss and per-label scores. A regression model gets MSE,
+// MAE and R^2. --plot DIR writes the task's charts as SVG, plus the run's training curves.
 
 #include <iostream>
 #include <optional>

@@ -100,10 +100,10 @@ void save_quantized_artifact(const std::filesystem::path& dir, ModelManifest man
 
 // Loads and verifies an artifact folder of any version from 1 to kMaxArtifactFormatVersion. Every
 // file must be a regular file within its size limit and match the checksum the manifest records.
-// Labels must be distinct and not empty. The output layer must fit the task: for classification
-// softmax with one unit per label, or one sigmoid unit for two labels; for multi_label one sigmoid
-// unit per label; for regression one linear unit per label. Tensors must match the architecture and cover the data of
-// weights.safetensors exactly once. Throws IoError naming the folder, file and tensor at fault.
+// Labels must be distinct and not empty. The output layer must fit the task. Classification needs
+// a softmax with one unit per label, or one sigmoid unit for two labels. multi_label needs one
+// sigmoid unit per label, and regression one linear unit per label. Tensors must match the
+// architecture and cover the data of weights.safetensors exactly once. Throws IoError naming the folder, file and tensor at fault.
 Model load_artifact(const std::filesystem::path& dir);
 
 // Reads and verifies only the manifest (format, version, fields); used to list models cheaply.

@@ -15,10 +15,11 @@ text::PadOptions pad_options(const config::TokenizerConfig& config);
 text::NgramOptions ngram_options(const config::TokenizerConfig& config);
 
 // Builds the nn::Sequential architecture JSON. The embedding's input_dim defaults to `vocab_size`.
-// The last dense layer's "auto" units and activation become, for classification, 1 sigmoid unit
-// for two classes and a softmax over `classes` otherwise; for multi_label, one sigmoid unit per
-// label (`classes` of them); for regression, `classes` linear units (1 for one target). Throws
-// ConfigError naming the layer and its config line when the layers cannot form that output.
+// The last dense layer's "auto" units and activation depend on the task. Classification gets 1
+// sigmoid unit for two classes and a softmax over `classes` otherwise. multi_label gets one
+// sigmoid unit per label (`classes` of them), and regression `classes` linear units (1 for one
+// target). Throws ConfigError naming the layer and its config line when the layers cannot form
+// that output.
 nlohmann::json build_architecture(const config::ModelConfig& model, int vocab_size, int classes,
                                   const std::string& config_source, Task task = Task::kClassification);
 

@@ -122,7 +122,7 @@ TEST(ExampleConfigs, RegressionBeatsTrainMean) {
 TEST(ExampleConfigs, MultiLabelWarnsOnUnknownTags) {
   TempDir dir;
   train_and_eval("multi_label.yaml", dir);
-  // The severity column contains numbers, and none of them is a tag the model knows.
+  // The severity column contains numbers, and none of them is a tag the model was trained on.
   const RunResult eval =
       run_maas({"eval", dir.path() + "/run/model", "--data", kTest, "--label-column", "severity", "--json"});
   EXPECT_EQ(eval.exit_code, 0) << eval.err;

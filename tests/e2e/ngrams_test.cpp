@@ -1,6 +1,6 @@
-// End to end for hashed word n-grams: train a bigram model with the maas binary, then check that
-// the artifact, `maas tokenize`, int8 and ONNX export, and `maas serve` all use the n-gram ids,
-// and that models which read token order reject n-grams.
+// End-to-end tests of hashed word n-grams. Each trains a bigram model with the maas binary and
+// checks that the artifact, `maas tokenize`, int8 and ONNX export, and `maas serve` all use the
+// n-gram ids. Models that read token order must reject n-grams.
 
 #include <httplib.h>
 

@@ -169,8 +169,9 @@ void add_train_command(CLI::App& app) {
   train->footer(
       "Ctrl-C (SIGINT) or SIGTERM saves a checkpoint and exits with code 130 or 143; sending the same signal again "
       "stops at once.\n"
-      "Checkpoints are written to RUN/checkpoint/ at each epoch end and every "
-      "training.checkpoint_every_steps steps.");
+      "Checkpoints are written to RUN/checkpoint/ every training.checkpoint_every_steps steps, and at an epoch "
+      "end when the last one is at least training.checkpoint_min_interval_seconds old (default 60; 0 writes one "
+      "at every epoch end).");
   train->callback([args] { run_train(*args); });
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Fully connected (inner product) kernels on oneDNN primitives.
+// Fully connected kernels on oneDNN matmul primitives.
 //
 // Layout: src [batch, in], weights [out, in] (oneDNN "oi"), bias [out], dst [batch, out],
 // all row-major float32. Primitives are created once per shape and pass and reused

@@ -33,6 +33,26 @@ std::int64_t embedding_sparse_backward(const std::int32_t* ids, std::int64_t cou
                                        const float* diff_dst, std::int64_t dim,
                                        bool skip_padding, float* diff_table,
                                        std::uint8_t* marks, std::int32_t* rows,
-                                       std::int64_t previous_rows);
+                                       std::int64_t previous_rows, std::int64_t vocab);
+
+// Lookup followed by mean pooling over seq, in one pass that never writes the [batch, seq,
+// dim] lookup: dst[b, :] = the mean of table[ids[b, t], :] over the counted positions, which
+// are all positions, or those with an id other than 0 when skip_padding. Adds in the same
+// order as embedding_gather then mean_pool_forward, so the result is the same bit for bit.
+// inverse_counts [batch] receives 1 / (counted positions), or 0 for a row with none.
+void embedding_mean_pool_forward(const std::int32_t* ids, std::int64_t batch, std::int64_t seq,
+                                 const float* table, std::int64_t dim, bool skip_padding, float* dst,
+                                 float* inverse_counts);
+
+// The row-sparse table gradient of embedding_mean_pool_forward, with the contract of
+// embedding_sparse_backward for `rows`, `marks` and `previous_rows`: diff_table[id] receives
+// inverse_counts[b] * diff_dst[b, :] for each counted position (b, t) holding id, added in
+// position order. `rows` has room for batch * seq entries and `scaled` for dim floats of
+// scratch.
+std::int64_t embedding_mean_pool_backward(const std::int32_t* ids, std::int64_t batch, std::int64_t seq,
+                                          const float* diff_dst, const float* inverse_counts,
+                                          std::int64_t dim, bool skip_padding, float* diff_table,
+                                          std::uint8_t* marks, std::int32_t* rows,
+                                          std::int64_t previous_rows, std::int64_t vocab, float* scaled);
 
 }  // namespace maas::kernels

@@ -15,8 +15,9 @@ constexpr std::int64_t kParallelThreshold = kMinParallelWork;
 constexpr std::int64_t kBlock = 4096;
 
 // Applies one Adam step to `count` contiguous elements. Callers pass arrays that do not overlap,
-// so `omp simd` may vectorise the loop without overlap checks.
-void adam_update_span(float* weights, const float* grads, float* first_moment,
+// so `omp simd` may vectorise the loop without overlap checks. Inlined so that it is compiled
+// for each instruction set of its callers (see MAAS_CPU_CLONES).
+[[gnu::always_inline]] inline void adam_update_span(float* weights, const float* grads, float* first_moment,
                       float* second_moment, std::int64_t count, float corrected_rate, float beta_1,
                       float beta_2, float epsilon) {
   const float one_minus_beta_1 = 1.0f - beta_1;
@@ -57,7 +58,7 @@ void sgd_update(float* weights, const float* grads, float* velocity, std::int64_
   }
 }
 
-void adam_update(float* weights, const float* grads, float* first_moment, float* second_moment,
+MAAS_CPU_CLONES void adam_update(float* weights, const float* grads, float* first_moment, float* second_moment,
                  std::int64_t count, float corrected_rate, float beta_1, float beta_2,
                  float epsilon) {
   apply_thread_count();
@@ -90,7 +91,7 @@ void sgd_update_rows(float* weights, const float* grads, float* velocity,
   }
 }
 
-void adam_update_rows(float* weights, const float* grads, float* first_moment,
+MAAS_CPU_CLONES void adam_update_rows(float* weights, const float* grads, float* first_moment,
                       float* second_moment, const std::int32_t* rows, std::int64_t row_count,
                       std::int64_t dim, float corrected_rate, float beta_1, float beta_2,
                       float epsilon) {

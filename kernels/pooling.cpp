@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernels/mean_rows.h"
 #include "kernels/runtime.h"
 
 namespace maas::kernels {
@@ -21,24 +22,9 @@ void mean_pool_forward(const float* src, const std::int32_t* ids, std::int64_t b
   apply_thread_count();
 #pragma omp parallel for schedule(static) if (batch * seq * dim > kParallelThreshold)
   for (std::int64_t b = 0; b < batch; ++b) {
-    float* out = dst + b * dim;
-    std::fill(out, out + dim, 0.0f);
-    std::int64_t count = 0;
-    for (std::int64_t t = 0; t < seq; ++t) {
-      if (!counted(ids, b * seq + t)) {
-        continue;
-      }
-      ++count;
-      const float* in = src + (b * seq + t) * dim;
-      for (std::int64_t j = 0; j < dim; ++j) {
-        out[j] += in[j];
-      }
-    }
-    const float inverse = count > 0 ? 1.0f / static_cast<float>(count) : 0.0f;
-    for (std::int64_t j = 0; j < dim; ++j) {
-      out[j] *= inverse;
-    }
-    inverse_counts[b] = inverse;
+    inverse_counts[b] = mean_of_rows(
+        seq, dim, [&](std::int64_t t) { return counted(ids, b * seq + t); },
+        [&](std::int64_t t) { return src + (b * seq + t) * dim; }, dst + b * dim);
   }
 }
 

@@ -2,6 +2,17 @@
 // Thread settings shared by every maas kernel. oneDNN (OpenMP build) and our own loops
 // read the same OpenMP thread count.
 
+// Compiles a function for AVX-512, for AVX2 with FMA and for the x86-64 baseline. The dynamic
+// loader picks the clone that the CPU runs, so one binary uses the wide vectors where present.
+// Meant for memory-bound loops that the compiler vectorises. A clone may contract a multiply
+// and an add into one FMA, so results may differ in the last bit between CPUs, though not
+// between runs on one machine.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(MAAS_NATIVE_ARCH)
+#define MAAS_CPU_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define MAAS_CPU_CLONES
+#endif
+
 namespace maas::kernels {
 
 // Sets the number of OpenMP threads that every kernel uses, from any thread onwards.

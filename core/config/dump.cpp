@@ -99,6 +99,7 @@ void write_training_extras(std::ostream& out, const TrainingConfig& training) {
   out << "  label_smoothing: " << format_double(training.label_smoothing) << "\n";
   out << "  bucket_by_length: " << format_bool(training.bucket_by_length) << "\n";
   out << "  checkpoint_every_steps: " << training.checkpoint_every_steps << "\n";
+  out << "  checkpoint_min_interval_seconds: " << format_double(training.checkpoint_min_interval_seconds) << "\n";
   if (!training.early_stopping) {
     out << "  early_stopping: null\n";
     return;
@@ -287,6 +288,7 @@ nlohmann::json to_json(const ExperimentConfig& config) {
         {"label_smoothing", training.label_smoothing},
         {"bucket_by_length", training.bucket_by_length},
         {"checkpoint_every_steps", training.checkpoint_every_steps},
+        {"checkpoint_min_interval_seconds", training.checkpoint_min_interval_seconds},
         {"early_stopping", early_stopping}}},
       {"output", {{"dir", path_to_json(config.output.dir)}, {"name", config.output.name}}},
   };

@@ -195,6 +195,9 @@ struct TrainingConfig {
   // Batches of similar length: see train::plan_batches for the rule.
   bool bucket_by_length = true;
   int checkpoint_every_steps = 0;  // >= 0; 0 = only at the end of each epoch
+  // >= 0. An epoch end writes no checkpoint when the last one (or the start of training) is
+  // less than this many seconds old. Step checkpoints and stop signals always write one.
+  double checkpoint_min_interval_seconds = 60.0;
   std::optional<EarlyStoppingConfig> early_stopping;  // nullopt = train every epoch
 
   bool operator==(const TrainingConfig&) const = default;

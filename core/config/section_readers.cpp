@@ -240,7 +240,7 @@ void read_early_stopping(TrainingConfig& training, const Entry& entry, Reader& r
   read_fields<EarlyStoppingConfig>(*training.early_stopping, entry, kEarlyStoppingFields, reader);
 }
 
-constexpr std::array<Field<TrainingConfig>, 14> kTrainingFields{{
+constexpr std::array<Field<TrainingConfig>, 15> kTrainingFields{{
     {"task", [](TrainingConfig& t, const Entry& e, Reader& r) { set_if_valid(t.task, r.read_enum(e, kTasks)); }},
     {"optimizer", read_optimizer},
     {"epochs", [](TrainingConfig& t, const Entry& e,
@@ -266,6 +266,9 @@ constexpr std::array<Field<TrainingConfig>, 14> kTrainingFields{{
                             Reader& r) { set_if_valid(t.bucket_by_length, r.read_bool(e)); }},
     {"checkpoint_every_steps", [](TrainingConfig& t, const Entry& e, Reader& r) {
        set_if_valid(t.checkpoint_every_steps, r.read_int(e, 0));
+     }},
+    {"checkpoint_min_interval_seconds", [](TrainingConfig& t, const Entry& e, Reader& r) {
+       set_if_valid(t.checkpoint_min_interval_seconds, r.read_double(e, kNonNegative));
      }},
     {"early_stopping", read_early_stopping},
 }};

@@ -55,6 +55,7 @@ const Tensor& Embedding::forward(std::span<Parameter> params, const Tensor& x, c
                                  bool training, Rng& rng) {
   check_ids(x);
   ids_ = x;
+  pooled_ = false;
   output_.resize({x.dim(0), x.dim(1), output_dim_});
   kernels::embedding_gather(x.data<std::int32_t>(), x.numel(), params[0].value.data<float>(), output_dim_,
                             output_.data<float>(), skip_padding_);
@@ -62,24 +63,61 @@ const Tensor& Embedding::forward(std::span<Parameter> params, const Tensor& x, c
   return output_;
 }
 
-const Tensor* Embedding::backward(std::span<Parameter> params, const Tensor& dy) {
-  check_forward_done(forward_done_);
-  check_input(dy, DType::kFloat32, {ids_.dim(0), ids_.dim(1), output_dim_}, "output gradient");
-  Parameter& table = params[0];
+std::int64_t Embedding::prepare_sparse_grad(Parameter& table, std::int64_t count) {
   if (row_marks_.size() != static_cast<std::size_t>(input_dim_)) {
     row_marks_.assign(static_cast<std::size_t>(input_dim_), 0);
   }
   const auto previous_rows = static_cast<std::int64_t>(table.grad_rows.size());
-  const auto count = static_cast<std::size_t>(ids_.numel());
-  if (table.grad_rows.capacity() < count) {
-    table.grad_rows.reserve(count);
-  }
-  table.grad_rows.resize(std::max(count, table.grad_rows.size()));
+  table.grad_rows.resize(std::max(static_cast<std::size_t>(count), table.grad_rows.size()));
+  return previous_rows;
+}
+
+const Tensor* Embedding::backward(std::span<Parameter> params, const Tensor& dy) {
+  check_forward_done(forward_done_ && !pooled_);
+  check_input(dy, DType::kFloat32, {ids_.dim(0), ids_.dim(1), output_dim_}, "output gradient");
+  Parameter& table = params[0];
+  const std::int64_t previous_rows = prepare_sparse_grad(table, ids_.numel());
   const std::int64_t rows = kernels::embedding_sparse_backward(
       ids_.data<std::int32_t>(), ids_.numel(), dy.data<float>(), output_dim_, skip_padding_,
-      table.grad.data<float>(), row_marks_.data(), table.grad_rows.data(), previous_rows);
+      table.grad.data<float>(), row_marks_.data(), table.grad_rows.data(), previous_rows, input_dim_);
   table.grad_rows.resize(static_cast<std::size_t>(rows));
   return nullptr;
+}
+
+const Tensor& Embedding::forward_mean(std::span<Parameter> params, const Tensor& ids) {
+  check_ids(ids);
+  ids_ = ids;
+  const std::int64_t batch = ids.dim(0);
+  output_.resize({batch, output_dim_});
+  inverse_counts_.resize({batch});
+  kernels::embedding_mean_pool_forward(ids.data<std::int32_t>(), batch, ids.dim(1), params[0].value.data<float>(),
+                                       output_dim_, skip_padding_, output_.data<float>(),
+                                       inverse_counts_.data<float>());
+  forward_done_ = true;
+  pooled_ = true;
+  return output_;
+}
+
+void Embedding::backward_mean(std::span<Parameter> params, const Tensor& dy) {
+  check_forward_done(forward_done_ && pooled_);
+  check_input(dy, DType::kFloat32, {ids_.dim(0), output_dim_}, "output gradient");
+  Parameter& table = params[0];
+  const std::int64_t previous_rows = prepare_sparse_grad(table, ids_.numel());
+  scaled_gradient_.resize(static_cast<std::size_t>(output_dim_));
+  const std::int64_t rows = kernels::embedding_mean_pool_backward(
+      ids_.data<std::int32_t>(), ids_.dim(0), ids_.dim(1), dy.data<float>(), inverse_counts_.data<float>(),
+      output_dim_, skip_padding_, table.grad.data<float>(), row_marks_.data(), table.grad_rows.data(),
+      previous_rows, input_dim_, scaled_gradient_.data());
+  table.grad_rows.resize(static_cast<std::size_t>(rows));
+}
+
+void Embedding::infer_mean(std::span<const Parameter> params, const Tensor& ids, Tensor& y) const {
+  check_ids(ids);
+  const std::int64_t batch = ids.dim(0);
+  Tensor inverse_counts({batch});
+  y.resize({batch, output_dim_}, DType::kFloat32);
+  kernels::embedding_mean_pool_forward(ids.data<std::int32_t>(), batch, ids.dim(1), params[0].value.data<float>(),
+                                       output_dim_, skip_padding_, y.data<float>(), inverse_counts.data<float>());
 }
 
 void Embedding::infer(std::span<const Parameter> params, const Tensor& x, const Tensor& ids,

@@ -300,6 +300,7 @@ Sequential Sequential::from_json(const json& architecture) {
   // so the embedding may skip padding positions.
   auto* pooling = model.layers_.size() > 1 ? dynamic_cast<GlobalAveragePooling1D*>(model.layers_[1].get()) : nullptr;
   model.masks_padding_ = pooling != nullptr && pooling->mask();
+  model.fused_mean_pooling_ = pooling != nullptr;
   static_cast<Embedding&>(*model.layers_.front()).set_skip_padding(model.masks_padding_);
 
   model.outputs_ = static_cast<int>(last->units());
@@ -323,6 +324,7 @@ Sequential::Sequential(const Sequential& other)
       params_(other.params_),
       outputs_(other.outputs_),
       masks_padding_(other.masks_padding_),
+      fused_mean_pooling_(other.fused_mean_pooling_),
       output_activation_(other.output_activation_),
       dropout_rng_(other.dropout_rng_) {
   for (const auto& layer : other.layers_) {
@@ -387,7 +389,12 @@ const Tensor& Sequential::forward(const Tensor& ids, bool training) {
   check_ids(ids);
   forward_done_ = false;
   const Tensor* current = &ids;
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
+  std::size_t first = 0;
+  if (fused_mean_pooling_) {
+    current = &embedding().forward_mean(layer_parameters(0), ids);
+    first = 2;
+  }
+  for (std::size_t i = first; i < layers_.size(); ++i) {
     current = &layers_[i]->forward(layer_parameters(i), *current, ids, training, dropout_rng_);
   }
   forward_done_ = true;
@@ -400,11 +407,15 @@ void Sequential::backward(const Tensor& dlogits) {
   }
   check_logits(dlogits, "logits gradient");
   const Tensor* gradient = &dlogits;
-  for (std::size_t i = layers_.size(); i-- > 0;) {
+  const std::size_t first = fused_mean_pooling_ ? 2 : 0;
+  for (std::size_t i = layers_.size(); i-- > first;) {
     gradient = layers_[i]->backward(layer_parameters(i), *gradient);
     if (gradient == nullptr) {
-      break;
+      return;
     }
+  }
+  if (fused_mean_pooling_) {
+    embedding().backward_mean(layer_parameters(0), *gradient);
   }
 }
 
@@ -413,7 +424,13 @@ Tensor Sequential::predict(const Tensor& ids) const {
   // Two buffers used in turn: each layer reads one and writes the other.
   Tensor buffers[2];
   const Tensor* current = &ids;
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
+  std::size_t first = 0;
+  if (fused_mean_pooling_) {
+    embedding().infer_mean(layer_parameters(0), ids, buffers[1]);
+    current = &buffers[1];
+    first = 2;
+  }
+  for (std::size_t i = first; i < layers_.size(); ++i) {
     Tensor& next = buffers[i % 2];
     layers_[i]->infer(layer_parameters(i), *current, ids, next);
     current = &next;

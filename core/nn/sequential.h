@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/nn/embedding.h"
 #include "core/nn/layer.h"
 #include "core/nn/parameter.h"
 #include "core/nn/random.h"
@@ -100,12 +101,17 @@ class Sequential {
   void check_logits(const Tensor& logits, std::string_view role) const;
   std::span<Parameter> layer_parameters(std::size_t index);
   std::span<const Parameter> layer_parameters(std::size_t index) const;
+  Embedding& embedding() { return static_cast<Embedding&>(*layers_.front()); }
+  const Embedding& embedding() const { return static_cast<const Embedding&>(*layers_.front()); }
 
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::size_t> first_parameter_;  // Per layer: index of its first parameter.
   std::vector<Parameter> params_;
   int outputs_ = 0;
   bool masks_padding_ = false;
+  // A global_average_pooling1d right after the embedding runs fused with it (see
+  // Embedding::forward_mean), so the [batch, seq, dim] lookup is never written.
+  bool fused_mean_pooling_ = false;
   std::string output_activation_ = "linear";
   Rng dropout_rng_;
   bool forward_done_ = false;

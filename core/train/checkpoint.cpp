@@ -171,9 +171,10 @@ CheckpointState load_checkpoint(const fs::path& run_dir, std::vector<nn::Paramet
                                 std::vector<Tensor>* best) {
   const fs::path file = checkpoint_path(run_dir);
   if (!fs::exists(file)) {
-    throw IoError(fmt::format("{}: no checkpoint to resume from; a run writes one after --set "
-                              "training.checkpoint_every_steps=N steps or at the end of each epoch, so start the "
-                              "run again without --resume",
+    throw IoError(fmt::format("{}: no checkpoint to resume from; a run writes one on Ctrl-C, after --set "
+                              "training.checkpoint_every_steps=N steps, or at an epoch end once "
+                              "training.checkpoint_min_interval_seconds passed, so start the run again without "
+                              "--resume",
                               file.string()));
   }
   const std::string bytes = io::read_file(file);

@@ -615,7 +615,9 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
   }
 
   CheckpointWriter checkpoints;
+  auto last_checkpoint = std::chrono::steady_clock::now();
   const auto save_state = [&] {
+    last_checkpoint = std::chrono::steady_clock::now();
     state.shuffle_rng = rng_state(shuffle_rng);
     state.dropout_rng = network.dropout_rng_state();
     state.history_jsonl = jsonl(result.history);
@@ -762,8 +764,13 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
     }
     state.epoch_finished = true;
     io::write_file_atomic(result.run_dir / "metrics.jsonl", jsonl(result.history));
-    save_state();
-    if (stop_requested() && epoch < training.epochs && !state.stopped_early) {
+    // A checkpoint contains the embedding table and both Adam moments, so writing one after every
+    // short epoch would cost more than the epoch. The interval bounds the work a crash loses.
+    const double since_checkpoint =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count();
+    const bool interrupted = stop_requested() && epoch < training.epochs && !state.stopped_early;
+    if (interrupted || since_checkpoint >= training.checkpoint_min_interval_seconds) save_state();
+    if (interrupted) {
       checkpoints.wait();
       result.interrupted = true;
       return result;

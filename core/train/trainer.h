@@ -5,7 +5,8 @@
 //   RUN/config.yaml     the effective config (defaults, file and --set overrides resolved)
 //   RUN/metrics.jsonl   one JSON object per epoch
 //   RUN/checkpoint/     the latest checkpoint (see checkpoint.h), written every
-//                       training.checkpoint_every_steps steps and at the end of each epoch
+//                       training.checkpoint_every_steps steps, on a stop signal, and at the
+//                       end of an epoch once training.checkpoint_min_interval_seconds passed
 //   RUN/test_report.json  the test report's to_json() on data.test, when it is set
 //   RUN/model/          the model artifact (io::save_artifact)
 

@@ -66,6 +66,7 @@ training:
   label_smoothing: 0
   bucket_by_length: true
   checkpoint_every_steps: 0
+  checkpoint_min_interval_seconds: 60
   early_stopping: null
 output:
   dir: "/work/exp/configs/runs/text"

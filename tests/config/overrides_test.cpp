@@ -162,7 +162,8 @@ TEST(OverridesErrors, EachNamesOverride) {
       {"unknown nested key", "training.epoch=3",
        "training.epoch: unknown key 'epoch'; did you mean 'epochs'? Accepted: task, optimizer, epochs, "
        "batch_size, seed, validation_split, shuffle, threads, lr_schedule, class_weight, "
-       "label_smoothing, bucket_by_length, checkpoint_every_steps, early_stopping"},
+       "label_smoothing, bucket_by_length, checkpoint_every_steps, checkpoint_min_interval_seconds, "
+       "early_stopping"},
       {"key below a scalar", "training.epochs.max=3",
        "training.epochs: expected an integer >= 1, got a map"},
       {"layer index out of range", "model.layers.9.dense.units=3",

@@ -273,7 +273,7 @@ extra: true
       "/work/exp/configs/text.yaml:9:3: training.epoch: unknown key 'epoch'; did you mean "
       "'epochs'? Accepted: task, optimizer, epochs, batch_size, seed, validation_split, shuffle, "
       "threads, lr_schedule, class_weight, label_smoothing, bucket_by_length, checkpoint_every_steps, "
-      "early_stopping\n"
+      "checkpoint_min_interval_seconds, early_stopping\n"
       "/work/exp/configs/text.yaml:10:11: training.epochs: expected an integer >= 1, got 0\n"
       "/work/exp/configs/text.yaml:11:3: training.epochs: duplicate key 'epochs', first given on "
       "line 10; keep only one of them\n"

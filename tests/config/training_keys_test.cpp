@@ -23,6 +23,7 @@ TEST(TrainingKeys, DefaultsMatchDocumentation) {
   EXPECT_EQ(training.label_smoothing, 0.0);
   EXPECT_TRUE(training.bucket_by_length);
   EXPECT_EQ(training.checkpoint_every_steps, 0);
+  EXPECT_EQ(training.checkpoint_min_interval_seconds, 60.0);
   EXPECT_FALSE(training.early_stopping);
   EXPECT_EQ(training.optimizer.embedding_update, "lazy");
   EXPECT_EQ(training.optimizer.weight_decay, 0.0);
@@ -39,6 +40,7 @@ TEST(TrainingKeys, ReadsEveryKey) {
                                  "  label_smoothing: 0.1\n"
                                  "  bucket_by_length: false\n"
                                  "  checkpoint_every_steps: 500\n"
+                                 "  checkpoint_min_interval_seconds: 0\n"
                                  "  early_stopping: {monitor: val_macro_f1, patience: 2}\n"),
                    kSource)
           .training;
@@ -51,6 +53,7 @@ TEST(TrainingKeys, ReadsEveryKey) {
   EXPECT_EQ(training.label_smoothing, 0.1);
   EXPECT_FALSE(training.bucket_by_length);
   EXPECT_EQ(training.checkpoint_every_steps, 500);
+  EXPECT_EQ(training.checkpoint_min_interval_seconds, 0.0);
   ASSERT_TRUE(training.early_stopping);
   EXPECT_EQ(*training.early_stopping, (EarlyStoppingConfig{"val_macro_f1", 2, 0.0, true}));
 }
@@ -97,6 +100,8 @@ TEST(TrainingKeys, RejectsBadValuesWithPathAndLine) {
       {"bucketing text", "  bucket_by_length: yes\n", "training.bucket_by_length: expected true or false"},
       {"negative checkpoint steps", "  checkpoint_every_steps: -5\n",
        "training.checkpoint_every_steps: expected an integer >= 0, got -5"},
+      {"negative checkpoint interval", "  checkpoint_min_interval_seconds: -1\n",
+       "training.checkpoint_min_interval_seconds: expected a number >= 0, got -1"},
       {"monitor typo", "  validation_split: 0.1\n  early_stopping: {monitor: val_acc}\n",
        "training.early_stopping.monitor: expected one of val_loss, val_accuracy, val_macro_f1, val_micro_f1, "
        "val_subset_accuracy, val_hamming_loss, val_mse, val_mae, val_r2, got \"val_acc\""},

@@ -152,6 +152,24 @@ TEST(TrainResume, SigtermSavesCheckpointAndExitsWithHint) {
   EXPECT_NE(read_bytes(log).find("maas train --resume " + run), std::string::npos) << read_bytes(log);
 }
 
+TEST(TrainResume, EpochCheckpointsFollowMinimumInterval) {
+  TempDir temp;
+  const fs::path never = fs::path(temp.path()) / "never";
+  std::vector<std::string> args = train_args(never.string(), false);
+  args.insert(args.end(), {"--set", "training.checkpoint_min_interval_seconds=3600"});
+  const RunResult skipped = run_maas(args);
+  ASSERT_EQ(skipped.exit_code, 0) << skipped.err;
+  EXPECT_TRUE(fs::exists(never / "model" / "manifest.json"));
+  EXPECT_FALSE(fs::exists(never / "checkpoint" / "state.safetensors"));
+
+  const fs::path every = fs::path(temp.path()) / "every";
+  args = train_args(every.string(), false);
+  args.insert(args.end(), {"--set", "training.checkpoint_min_interval_seconds=0"});
+  const RunResult written = run_maas(args);
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_TRUE(fs::exists(every / "checkpoint" / "state.safetensors"));
+}
+
 TEST(TrainResume, ResumeWithoutCheckpointFails) {
   TempDir temp;
   std::ofstream(temp.path() + "/config.yaml") << "data: {train: " << MAAS_SOURCE_DIR

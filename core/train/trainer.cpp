@@ -627,7 +627,7 @@ TrainResult run_experiment(const config::ExperimentConfig& config, const TrainOp
       state.epochs_without_improvement = stopping->epochs_without_improvement();
     }
     // TODO: every checkpoint writes the whole embedding table and both Adam moments. With 2M
-    // n-gram buckets at dim 64 that is 1.5 GB per epoch, which dominates training time.
+    // n-gram buckets at dim 64 that is 1.5 GB per checkpoint; only the interval limits how often.
     checkpoints.save(result.run_dir, state, network.parameters(), *optimizer,
                      keep_best && !best_weights.empty() ? &best_weights : nullptr);
   };

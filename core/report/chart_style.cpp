@@ -70,4 +70,16 @@ SvgAttributes text_style(double size, std::string_view fill, std::string_view an
   return style;
 }
 
+void draw_axes(SvgWriter& svg, double left, double top, double width, double height, std::string_view x_title,
+               std::string_view y_title) {
+  const double bottom = top + height;
+  svg.line(left, bottom, left + width, bottom, kAxisColour);
+  svg.line(left, top, left, bottom, kAxisColour);
+  svg.text(left + width / 2.0, bottom + 34.0, x_title, text_style(kSmallSize, kMutedTextColour, "middle"));
+  SvgAttributes vertical = text_style(kSmallSize, kMutedTextColour, "middle");
+  vertical.emplace_back("transform",
+                        fmt::format("rotate(-90 {} {})", svg_number(left - 36.0), svg_number(top + height / 2.0)));
+  svg.text(left - 36.0, top + height / 2.0, y_title, vertical);
+}
+
 }  // namespace maas::report

@@ -38,6 +38,11 @@ bool needs_light_text(double fraction);
 // Writes `title` and, under it in grey, `subtitle`, both shortened with "…" to fit `width`.
 void draw_header(SvgWriter& svg, double width, std::string_view title, std::string_view subtitle);
 
+// Draws the left and bottom axis lines of the plot area at (left, top) of size width x height,
+// `x_title` centred 34 pixels under it and `y_title` turned upright 36 pixels left of it.
+void draw_axes(SvgWriter& svg, double left, double top, double width, double height, std::string_view x_title,
+               std::string_view y_title);
+
 // Image width that draw_header needs to show `title` in full.
 double header_width(std::string_view title);
 

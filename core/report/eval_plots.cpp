@@ -72,8 +72,9 @@ std::vector<fs::path> write_eval_plots(const train::TaskReport& report, const fs
   } else if (const auto* multi_label = std::get_if<train::MultiLabelReport>(&report)) {
     write(kClassMetricsFile, render_class_metrics(*multi_label, subtitle));
   } else {
-    // TODO: a histogram of the residuals (prediction - truth) beside the scatter.
-    write(kRegressionScatterFile, render_regression_scatter(std::get<train::RegressionReport>(report), subtitle));
+    const auto& regression = std::get<train::RegressionReport>(report);
+    write(kRegressionScatterFile, render_regression_scatter(regression, subtitle));
+    write(kResidualHistogramFile, render_residual_histogram(regression, subtitle));
   }
   if (!curves.empty()) write(kTrainingCurvesFile, curves);
   return written;

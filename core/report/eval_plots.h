@@ -12,6 +12,7 @@ inline constexpr const char* kConfusionMatrixFile = "confusion_matrix.svg";
 inline constexpr const char* kClassMetricsFile = "class_metrics.svg";
 inline constexpr const char* kTrainingCurvesFile = "training_curves.svg";
 inline constexpr const char* kRegressionScatterFile = "predicted_vs_true.svg";
+inline constexpr const char* kResidualHistogramFile = "residuals.svg";
 
 // The metrics.jsonl of the run that wrote `model_dir`: 'maas train' puts the model in RUN/model and
 // the per-epoch metrics in RUN/metrics.jsonl. A trailing slash on `model_dir` is ignored.

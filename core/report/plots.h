@@ -32,6 +32,11 @@ std::string render_class_metrics(const train::MultiLabelReport& report, std::str
 // Throws InvalidArgument for a report without examples or with a non-finite value.
 std::string render_regression_scatter(const train::RegressionReport& report, std::string_view subtitle);
 
+// A histogram of the residuals (prediction - truth) on about sqrt(n) bins with round edges, with
+// a dashed line at 0 and the mean residual in the title. Each bin's count is in its tooltip.
+// Throws InvalidArgument for a report without examples or with a non-finite residual.
+std::string render_residual_histogram(const train::RegressionReport& report, std::string_view subtitle);
+
 // Two panels over epochs: the metrics where lower is better (loss, val_loss, and val_hamming_loss,
 // val_mse or val_mae), and those where higher is better (accuracy, val_accuracy, val_macro_f1,
 // val_micro_f1, val_subset_accuracy or val_r2), each curve only when the history has it.

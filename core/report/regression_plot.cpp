@@ -60,14 +60,7 @@ std::string render_regression_scatter(const train::RegressionReport& report, std
     svg.text(plot_left - 6.0, y_of(tick) + kSmallSize * 0.35, label, text_style(kSmallSize, kMutedTextColour, "end"));
     svg.text(x_of(tick), plot_bottom + 16.0, label, text_style(kSmallSize, kMutedTextColour, "middle"));
   }
-  svg.line(plot_left, plot_bottom, plot_left + kPlotSize, plot_bottom, kAxisColour);
-  svg.line(plot_left, plot_top, plot_left, plot_bottom, kAxisColour);
-  svg.text(plot_left + kPlotSize / 2.0, plot_bottom + 34.0, fmt::format("true {}", report.target()),
-           text_style(kSmallSize, kMutedTextColour, "middle"));
-  SvgAttributes vertical = text_style(kSmallSize, kMutedTextColour, "middle");
-  vertical.emplace_back("transform", fmt::format("rotate(-90 {} {})", svg_number(plot_left - 36.0),
-                                                 svg_number(plot_top + kPlotSize / 2.0)));
-  svg.text(plot_left - 36.0, plot_top + kPlotSize / 2.0, "predicted", vertical);
+  draw_axes(svg, plot_left, plot_top, kPlotSize, kPlotSize, fmt::format("true {}", report.target()), "predicted");
 
   svg.line(x_of(scale.min), y_of(scale.min), x_of(scale.max), y_of(scale.max), kTextColour, 1.5,
            {{"stroke-dasharray", "4 3"}, {"class", "identity"}});

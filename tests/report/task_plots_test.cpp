@@ -113,6 +113,49 @@ TEST(RegressionScatterPlot, EmptyReportThrows) {
   EXPECT_THROW(render_regression_scatter(train::RegressionReport("score"), ""), InvalidArgument);
 }
 
+TEST(ResidualHistogram, CountsEachBin) {
+  // Residuals +1, 0 and -1 on 5 target bins: edges every 0.5 from -1 to 1, and the maximum 1
+  // falls in the last bin.
+  const auto root = parse_or_fail(render_residual_histogram(hand_regression(), "model m on d.csv"));
+  ASSERT_NE(root, nullptr);
+  const auto texts = visible_texts(*root);
+  EXPECT_TRUE(contains(texts, "Residuals (predicted - true score), 3 examples, mean 0"));
+  EXPECT_TRUE(contains(texts, "predicted - true score"));
+  const std::map<std::string, double> width_of = bar_widths(*root);
+  ASSERT_EQ(width_of.size(), 3u);
+  EXPECT_TRUE(width_of.count("-1.0 to -0.5: 1 example"));
+  EXPECT_TRUE(width_of.count("0.0 to 0.5: 1 example"));
+  EXPECT_TRUE(width_of.count("0.5 to 1.0: 1 example"));
+  // Four bins share the 480-pixel plot, less a pixel of gap per bar.
+  for (const auto& [title, width] : width_of) EXPECT_NEAR(width, 119.0, 1e-6) << title;
+}
+
+TEST(ResidualHistogram, BarHeightIsProportional) {
+  // Residuals: one of -2, two of 0 and four of +2.
+  train::RegressionReport report("score");
+  report.add(2.0, 0.0);
+  for (int i = 0; i < 2; ++i) report.add(1.0, 1.0);
+  for (int i = 0; i < 4; ++i) report.add(0.0, 2.0);
+  const auto root = parse_or_fail(render_residual_histogram(report, ""));
+  ASSERT_NE(root, nullptr);
+  std::map<double, double> height_at;  // bar height by its x position
+  for (const XmlElement* rect : root->find_all("rect")) {
+    const auto found = rect->attributes.find("class");
+    if (found != rect->attributes.end() && found->second == "bin") {
+      height_at[attribute_number(*rect, "x")] = attribute_number(*rect, "height");
+    }
+  }
+  ASSERT_EQ(height_at.size(), 3u);
+  std::vector<double> heights;
+  for (const auto& [x, height] : height_at) heights.push_back(height);
+  EXPECT_NEAR(heights[1], 2.0 * heights[0], 1e-6);
+  EXPECT_NEAR(heights[2], 4.0 * heights[0], 1e-6);
+}
+
+TEST(ResidualHistogram, EmptyReportThrows) {
+  EXPECT_THROW(render_residual_histogram(train::RegressionReport("score"), ""), InvalidArgument);
+}
+
 TEST(TaskTrainingCurves, MultiLabelMetricsGetTheirPanels) {
   const TrainingHistory history = parse_training_history(
       "{\"epoch\":1,\"loss\":0.6,\"accuracy\":0.2,\"val_loss\":0.5,\"val_macro_f1\":0.1,\"val_micro_f1\":0.2,"
@@ -175,7 +218,8 @@ TEST(WriteEvalPlots, EachTaskWritesItsCharts) {
   EXPECT_EQ(file_names(multi_label), (std::vector<std::string>{kClassMetricsFile, kTrainingCurvesFile}));
   const std::vector<fs::path> regression =
       write_eval_plots(hand_regression(), run.path() / "model", "d.csv", run.path() / "regression");
-  EXPECT_EQ(file_names(regression), (std::vector<std::string>{kRegressionScatterFile, kTrainingCurvesFile}));
+  EXPECT_EQ(file_names(regression),
+            (std::vector<std::string>{kRegressionScatterFile, kResidualHistogramFile, kTrainingCurvesFile}));
   for (const fs::path& path : regression) EXPECT_TRUE(fs::exists(path)) << path;
 }
 

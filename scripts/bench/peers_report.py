@@ -6,6 +6,8 @@ Usage:
       `maas predict`), fasttext (`__label__X` lines) or lines (one label a line). TIME_FILE is
       the output of `/usr/bin/time -v`. RESULT_JSON, from the Python peers, replaces the
       process wall time with the time of the training part alone.
+  peers_report.py drop RECORDS DATASET
+      Remove the rows of DATASET from RECORDS, before the dataset is run again.
   peers_report.py write RECORDS BENCHMARKS_MD COMMAND THREADS REPEATS
       Keep the fastest of the repeats of each dataset and tool, print the tables, and replace the
       section "Training versus peers" of BENCHMARKS_MD (the other sections stay as they are).
@@ -63,6 +65,14 @@ def record(args):
         f.write(json.dumps(row) + "\n")
     print(f"{dataset:18} {tool:10} accuracy {row['accuracy']:.4f} macro-F1 {row['macro_f1']:.4f} "
           f"{row['seconds']:7.2f} s  CPU {row['cpu_seconds']:7.2f} s  peak RSS {row['rss_mib']:7.1f} MiB")
+
+
+def drop(args):
+    records, dataset = args[:2]
+    with open(records, encoding="utf-8") as f:
+        kept = [line for line in f if json.loads(line)["dataset"] != dataset]
+    with open(records, "w", encoding="utf-8") as f:
+        f.writelines(kept)
 
 
 def fastest(records_path):
@@ -234,9 +244,10 @@ def write(args):
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("record", "write"):
+    commands = {"record": record, "drop": drop, "write": write}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         raise SystemExit(__doc__)
-    (record if sys.argv[1] == "record" else write)(sys.argv[2:])
+    commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@
 #             the times of a machine shared with other jobs stay usable)
 #   DATASETS  space-separated names under ../shared/datasets (default: the four above)
 #   BENCHMARKS  the Markdown file to update (default docs/BENCHMARKS.md)
+#   RECORDS   a JSON-lines file that keeps the scored runs between invocations (default: a
+#             temporary file). The rows of each dataset run now replace that dataset's earlier
+#             rows, and the tables show every dataset in the file, so DATASETS=gametox reruns
+#             one dataset without rerunning the others.
 # Needs: fasttext (apt-get install fasttext), GNU time at /usr/bin/time (apt-get install time),
 # and the datasets in ../shared/datasets beside the clone.
 set -euo pipefail
@@ -45,7 +49,8 @@ done
 
 work=$(mktemp -d /tmp/maas-train-vs-peers-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-records="$work/records.jsonl"
+records=${RECORDS:-$work/records.jsonl}
+touch "$records"
 export TF_CPP_MIN_LOG_LEVEL=2 OMP_NUM_THREADS="$threads"
 
 # Runs a command under GNU time and stores its wall seconds in $wall. Output goes to $1.log;
@@ -72,6 +77,7 @@ for dataset in $datasets; do
   out="$work/$dataset"
   mkdir -p "$out"
   python3 "$bench/peers_fasttext_data.py" "$dir" "$out/fasttext"
+  python3 "$bench/peers_report.py" drop "$records" "$dataset"
   best=configs/best_$dataset.yaml
   [[ -f "$best" ]] || best=configs/best_default.yaml
 
@@ -108,4 +114,5 @@ done
 
 command="MAAS=$maas PYTHON=$python REPEATS=$repeats THREADS=$threads scripts/bench/train_vs_peers.sh"
 [[ -n "${DATASETS:-}" ]] && command="DATASETS='$datasets' $command"
+[[ -n "${RECORDS:-}" ]] && command="RECORDS=$records $command"
 python3 "$bench/peers_report.py" write "$records" "$benchmarks" "$command" "$threads" "$repeats"

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 namespace maas::config::detail {
 namespace {
 
@@ -153,6 +155,20 @@ void check_ngrams(const ExperimentConfig& config, Checker& checker) {
   }
 }
 
+// Buckets without n-grams change nothing, which is worth a warning but not an error. A
+// --dump-config output lists every key with its default, so only another value is reported.
+void warn_unused_ngram_buckets(const ExperimentConfig& config, const Checker& checker) {
+  const int fallback = TokenizerConfig{}.ngram_buckets;
+  if (config.tokenizer.ngrams > 1 || config.tokenizer.ngram_buckets == fallback ||
+      !checker.given("tokenizer.ngram_buckets")) {
+    return;
+  }
+  spdlog::warn("{}: tokenizer.ngram_buckets is {}, but tokenizer.ngrams is {}, so no n-gram is hashed and the "
+               "buckets are unused; set ngrams: 2 or more to hash word n-grams, or remove ngram_buckets",
+               checker.where("tokenizer.ngram_buckets").label, config.tokenizer.ngram_buckets,
+               config.tokenizer.ngrams);
+}
+
 // Keys of one optimizer given while the other is selected are errors, because they would
 // silently do nothing.
 void check_optimizer(OptimizerConfig& optimizer, Checker& checker) {
@@ -242,6 +258,7 @@ void finalize_config(ExperimentConfig& config, const FinalizeContext& context,
   if (context.root_is_map) check_required(config, checker);
   check_layers(config, checker);
   check_ngrams(config, checker);
+  warn_unused_ngram_buckets(config, checker);
   check_optimizer(config.training.optimizer, checker);
   check_columns(config.data, checker);
   check_validation(config, checker);

@@ -153,5 +153,25 @@ TEST(NgramConfig, OrderReadingModelsAreRejected) {
   EXPECT_NE(result.err.find("conv1d"), std::string::npos) << result.err;
 }
 
+TEST(NgramConfig, BucketsWithoutNgramsWarn) {
+  const std::string config = MAAS_SOURCE_DIR "/configs/text.yaml";
+  const RunResult unused = run_maas({"train", config, "--set", "tokenizer.ngram_buckets=1000", "--dump-config"});
+  ASSERT_EQ(unused.exit_code, 0) << unused.err;
+  EXPECT_NE(unused.err.find("--set tokenizer.ngram_buckets=1000: tokenizer.ngram_buckets is 1000, but "
+                            "tokenizer.ngrams is 1"),
+            std::string::npos)
+      << unused.err;
+
+  // A dumped config lists the default bucket count, and reloading it must stay quiet.
+  const RunResult defaulted = run_maas({"train", config, "--set", "tokenizer.ngram_buckets=2000000", "--dump-config"});
+  ASSERT_EQ(defaulted.exit_code, 0) << defaulted.err;
+  EXPECT_EQ(defaulted.err.find("ngram_buckets"), std::string::npos) << defaulted.err;
+
+  const RunResult used = run_maas(
+      {"train", config, "--set", "tokenizer.ngram_buckets=1000", "--set", "tokenizer.ngrams=2", "--dump-config"});
+  ASSERT_EQ(used.exit_code, 0) << used.err;
+  EXPECT_EQ(used.err.find("ngram_buckets"), std::string::npos) << used.err;
+}
+
 }  // namespace
 }  // namespace maas::testing

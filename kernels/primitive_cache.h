@@ -24,13 +24,29 @@
 
 namespace maas::kernels {
 
+// An argument whose layout in maas (plain, such as "wio") differs from the one the primitive
+// chose for itself (a blocked layout, from format_tag::any). execute_primitive() reorders it
+// into a buffer of the calling thread before the primitive runs, or back after it for an output.
+struct LayoutConversion {
+  std::size_t argument = 0;        // index into PrimitiveEntry::arguments
+  dnnl::memory::desc primitive_desc;
+  dnnl::reorder reorder;           // from the maas layout to the primitive's, or back for an output
+  bool output = false;
+};
+
 // A primitive with the memory descriptors of its arguments, in the order that
-// execute_primitive() receives the data pointers. The scratchpad is added by execute_primitive.
+// execute_primitive() receives the data pointers, in maas's layouts. The scratchpad is added by
+// execute_primitive.
 struct PrimitiveEntry {
   dnnl::primitive primitive;
   std::vector<std::pair<int, dnnl::memory::desc>> arguments;
+  std::vector<LayoutConversion> conversions;
   dnnl::memory::desc scratchpad;
 };
+
+// Adds a LayoutConversion for every argument whose descriptor in `entry` differs from the one
+// that `pd` executes with, which happens where the primitive was created with format_tag::any.
+void add_layout_conversions(PrimitiveEntry& entry, const dnnl::primitive_desc_base& pd);
 
 // Returns an f32 memory descriptor with logical `dims` in layout `tag`.
 inline dnnl::memory::desc f32_desc(const dnnl::memory::dims& dims, dnnl::memory::format_tag tag) {
@@ -45,6 +61,7 @@ std::shared_ptr<PrimitiveEntry> make_primitive_entry(const PrimitiveDesc& pd,
   entry->primitive = Primitive(pd);
   entry->scratchpad = pd.scratchpad_desc();
   entry->arguments = std::move(arguments);
+  add_layout_conversions(*entry, pd);
   return entry;
 }
 

@@ -56,6 +56,8 @@ def record(args):
     row = {"dataset": dataset, "tool": tool, **score(truth, read_predictions(predictions, fmt))}
     row["rss_mib"], row["cpu_seconds"] = read_time_file(time_file)
     row["seconds"] = float(wall)
+    row["date"] = now_utc()
+    row["commit"] = commit()
     if len(args) > 8:
         result = json.load(open(args[8], encoding="utf-8"))
         row["seconds"] = result["train_seconds"]
@@ -88,6 +90,19 @@ def fastest(records_path):
         if key not in best or row["seconds"] < best[key]["seconds"]:
             best[key] = row
     return best, counts, datasets
+
+
+def now_utc():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def run_dates(best, datasets):
+    """Return one "dataset: date, commit" entry per dataset, from its first recorded tool."""
+    entries = []
+    for dataset in datasets:
+        row = next((best[(dataset, tool)] for tool in TOOLS if (dataset, tool) in best), {})
+        entries.append(f"{dataset} {row.get('date', 'date unknown')} at `{row.get('commit', 'unknown')}`")
+    return entries
 
 
 def ratio(a, b):
@@ -158,8 +173,8 @@ def section(best, counts, datasets, command, threads, repeats):
         "(maas and Keras hold out the last 10 % for validation). Accuracy and macro-F1 are "
         "computed by `scripts/bench/peers_common.py` from each tool's predicted label for every "
         "row of test.csv.", "",
-        f"- Date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; "
-        f"commit `{commit()}`",
+        f"- Written: {now_utc()}, commit `{commit()}`. Runs (a RECORDS file keeps the rows of "
+        "earlier runs): " + "; ".join(run_dates(best, datasets)),
         f"- Machine: {machine()}. Other jobs (compilers, test suites) ran on the same cores "
         "during the run, so the times are noisy: each time is the least of the repeats.",
         f"- Command: `{command}`",

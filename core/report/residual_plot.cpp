@@ -48,8 +48,10 @@ std::string render_residual_histogram(const train::RegressionReport& report, std
   const auto bins = static_cast<std::size_t>(std::llround((x_scale.max - x_scale.min) / x_scale.step));
   std::vector<std::int64_t> counts(bins, 0);
   for (double residual : residuals) {
-    const auto bin = static_cast<std::size_t>(std::floor((residual - x_scale.min) / x_scale.step));
-    ++counts[std::min(bin, bins - 1)];  // the maximum falls on the last edge
+    // nice_scale may round its ends by a hair, so a value at an end can land just outside.
+    const double position = std::floor((residual - x_scale.min) / x_scale.step);
+    const double last = static_cast<double>(bins - 1);
+    ++counts[static_cast<std::size_t>(std::clamp(position, 0.0, last))];
   }
   const std::int64_t tallest = *std::max_element(counts.begin(), counts.end());
   const AxisScale y_scale = nice_scale(0.0, static_cast<double>(tallest), 5);

@@ -152,6 +152,19 @@ TEST(ResidualHistogram, BarHeightIsProportional) {
   EXPECT_NEAR(heights[2], 4.0 * heights[0], 1e-6);
 }
 
+TEST(ResidualHistogram, ExtremesLandInEndBins) {
+  // The lowest residual sits a hair below the axis minimum that nice_scale rounds to.
+  train::RegressionReport report("score");
+  report.add(1.0000000001, 0.0);
+  report.add(0.0, 1.0);
+  const auto root = parse_or_fail(render_residual_histogram(report, ""));
+  ASSERT_NE(root, nullptr);
+  const std::map<std::string, double> width_of = bar_widths(*root);
+  EXPECT_TRUE(width_of.count("-1.0 to -0.5: 1 example"));
+  EXPECT_TRUE(width_of.count("0.5 to 1.0: 1 example"));
+  EXPECT_EQ(width_of.size(), 2u);
+}
+
 TEST(ResidualHistogram, EmptyReportThrows) {
   EXPECT_THROW(render_residual_histogram(train::RegressionReport("score"), ""), InvalidArgument);
 }

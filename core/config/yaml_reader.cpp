@@ -70,6 +70,18 @@ std::string describe_bounds(const Bounds& bounds) {
   return text;
 }
 
+// YAML 1.2's spellings of infinity and not-a-number, which from_chars does not read.
+bool is_yaml_non_finite(std::string_view text) {
+  for (std::string_view spelling : {".inf", "+.inf", "-.inf", ".nan"}) {
+    if (text.size() == spelling.size() &&
+        std::equal(text.begin(), text.end(), spelling.begin(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; })) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool within(double value, const Bounds& bounds) {
   const bool above_min = bounds.min_inclusive ? value >= bounds.min : value > bounds.min;
   const bool below_max = bounds.max_inclusive ? value <= bounds.max : value < bounds.max;
@@ -306,8 +318,12 @@ std::optional<double> Reader::read_double(const Entry& entry, const Bounds& boun
     error(entry, "got " + shorten(text) + ", which is out of range; expected " + expected);
     return std::nullopt;
   }
-  // from_chars also accepts "inf" and "nan", which no setting takes.
-  if (status != std::errc() || !std::isfinite(value) || !within(value, bounds)) {
+  // from_chars accepts "inf" and "nan", and YAML spells them ".inf" and ".nan". No setting takes them.
+  if ((status == std::errc() && !std::isfinite(value)) || is_yaml_non_finite(text)) {
+    error(entry, "got " + shorten(text) + ", which is not a finite number; expected " + expected);
+    return std::nullopt;
+  }
+  if (status != std::errc() || !within(value, bounds)) {
     reject(entry, expected);
     return std::nullopt;
   }

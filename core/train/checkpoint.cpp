@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstring>
 #include <map>
+#include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
@@ -11,6 +13,7 @@
 #include "core/common/error.h"
 #include "core/io/file_io.h"
 #include "core/io/safetensors.h"
+#include "core/io/sha256.h"
 
 namespace maas::train {
 namespace fs = std::filesystem;
@@ -84,6 +87,26 @@ std::vector<std::int32_t> int32_values(std::map<std::string, Tensor>& tensors, c
   return {data, data + found->second.numel()};
 }
 
+// The metadata key of the SHA-256 of the tensor data: every byte after the safetensors header.
+// encode_checkpoint writes a placeholder of the digest's width first, so that filling it in
+// changes no offset in the header.
+constexpr std::string_view kDataDigestKey = "data_sha256";
+const std::string kDigestPlaceholder(64, '0');
+
+std::string_view data_region(const std::string& bytes) {
+  std::uint64_t header_size = 0;
+  std::memcpy(&header_size, bytes.data(), sizeof header_size);
+  return std::string_view(bytes).substr(sizeof header_size + header_size);
+}
+
+void seal(std::string& bytes) {
+  const std::string field = fmt::format("\"{}\":\"{}\"", kDataDigestKey, kDigestPlaceholder);
+  const std::size_t at = bytes.find(field);
+  if (at == std::string::npos) throw std::logic_error("checkpoint: the data digest placeholder is missing");
+  const std::string digest = io::sha256_hex(data_region(bytes));
+  bytes.replace(at + field.size() - 1 - digest.size(), digest.size(), digest);
+}
+
 }  // namespace
 
 fs::path checkpoint_path(const fs::path& run_dir) { return run_dir / kCheckpointFolder / kCheckpointFile; }
@@ -134,9 +157,12 @@ std::string encode_checkpoint(const CheckpointState& state, const std::vector<nn
       {"epochs_without_improvement", std::to_string(state.epochs_without_improvement)},
       {"has_best", best != nullptr ? "1" : "0"},
       {"train_sha256", state.train_sha256},
+      {std::string(kDataDigestKey), kDigestPlaceholder},
   };
   if (state.best_value) metadata["best_value"] = format_double(*state.best_value);
-  return io::encode_safetensors(named, metadata);
+  std::string bytes = io::encode_safetensors(named, metadata);
+  seal(bytes);
+  return bytes;
 }
 
 CheckpointWriter::~CheckpointWriter() {
@@ -190,6 +216,16 @@ CheckpointState load_checkpoint(const fs::path& run_dir, std::vector<nn::Paramet
       parse_number<int>(metadata, "format_version", file) != kCheckpointFormatVersion) {
     throw IoError(fmt::format("{}: not a maas checkpoint of format version {}; start the run again without --resume",
                               file.string(), kCheckpointFormatVersion));
+  }
+  // Checkpoints written before the digest existed have none, and are read unchecked.
+  if (metadata.contains(std::string(kDataDigestKey))) {
+    const std::string expected = metadata.at(std::string(kDataDigestKey));
+    const std::string actual = io::sha256_hex(data_region(bytes));
+    if (actual != expected) {
+      throw IoError(fmt::format("{}: the tensor data has SHA-256 {} but the checkpoint recorded {}; the file is "
+                                "damaged, so start the run again without --resume",
+                                file.string(), actual, expected));
+    }
   }
 
   for (nn::Parameter& param : params) take_tensor(tensors, "param/" + param.name, param.value, file);

@@ -51,7 +51,8 @@ struct CheckpointState {
 // Returns RUN/checkpoint/state.safetensors.
 std::filesystem::path checkpoint_path(const std::filesystem::path& run_dir);
 
-// Returns the bytes of the checkpoint file. `best` is null or contains one tensor per parameter.
+// Returns the bytes of the checkpoint file, with the SHA-256 of its tensor data in the metadata,
+// which load_checkpoint verifies. `best` is null or contains one tensor per parameter.
 std::string encode_checkpoint(const CheckpointState& state, const std::vector<nn::Parameter>& params,
                               const nn::Optimizer& optimizer, const std::vector<Tensor>* best);
 

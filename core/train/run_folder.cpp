@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/common/error.h"
+#include "core/train/checkpoint.h"
 
 namespace maas::train {
 namespace fs = std::filesystem;
@@ -93,6 +94,17 @@ void prepare_run_folder(const config::ExperimentConfig& config, bool resume) {
                               where, dir.string(), error.message()));
   }
   const fs::path model = dir / "model";
+  // The model folder appears by one rename after the last epoch and the test set, so it marks a
+  // finished run, unless a checkpoint is newer: a run started over an earlier run's model keeps
+  // that model until it finishes.
+  const fs::path checkpoint = checkpoint_path(dir);
+  const bool newer_checkpoint = fs::exists(checkpoint, error) && fs::exists(model / "manifest.json", error) &&
+                                fs::last_write_time(checkpoint, error) > fs::last_write_time(model / "manifest.json", error);
+  if (resume && fs::exists(model, error) && !newer_checkpoint) {
+    throw InvalidArgument(fmt::format("{}: the run already finished and wrote its model there, so there is nothing to "
+                                      "resume; start a new run with 'maas train CONFIG' to train again",
+                                      model.string()));
+  }
   if (!resume && fs::exists(model, error)) {
     spdlog::warn("{} contains the model of an earlier run, which this run replaces when it finishes; set output to "
                  "another folder to keep it",

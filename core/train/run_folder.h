@@ -16,7 +16,8 @@ void check_data_file(const config::ExperimentConfig& config, std::string_view ke
 
 // Creates config.output.dir. Throws ConfigError naming output.dir when a part of the path is a
 // file, and IoError when the folder cannot be created for another reason. Unless `resume`, logs
-// a warning when the folder already contains a model that this run will replace.
+// a warning when the folder already contains a model that this run will replace. With `resume`,
+// throws InvalidArgument when the folder contains a model and no newer checkpoint: the run finished.
 void prepare_run_folder(const config::ExperimentConfig& config, bool resume);
 
 // Removes what an interrupted atomic write left in `run_dir` and `run_dir`/checkpoint: entries

@@ -170,6 +170,20 @@ TEST(TrainResume, EpochCheckpointsFollowMinimumInterval) {
   EXPECT_TRUE(fs::exists(every / "checkpoint" / "state.safetensors"));
 }
 
+TEST(TrainResume, FinishedRunIsNotResumed) {
+  TempDir temp;
+  const std::string run = temp.path() + "/run";
+  std::vector<std::string> args = train_args(run, false);
+  args.insert(args.end(), {"--set", "training.checkpoint_min_interval_seconds=0"});
+  const RunResult finished = run_maas(args);
+  ASSERT_EQ(finished.exit_code, 0) << finished.err;
+  ASSERT_TRUE(fs::exists(fs::path(run) / "checkpoint" / "state.safetensors"));
+
+  const RunResult resumed = run_maas({"train", "--resume", run, "--no-progress"});
+  EXPECT_EQ(resumed.exit_code, 1);
+  EXPECT_NE(resumed.err.find("the run already finished"), std::string::npos) << resumed.err;
+}
+
 TEST(TrainResume, ResumeWithoutCheckpointFails) {
   TempDir temp;
   std::ofstream(temp.path() + "/config.yaml") << "data: {train: " << MAAS_SOURCE_DIR

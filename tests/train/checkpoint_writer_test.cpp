@@ -7,6 +7,7 @@
 #include <fstream>
 #include <vector>
 
+#include "core/common/error.h"
 #include "core/nn/optimizer.h"
 #include "core/nn/parameter.h"
 #include "core/train/checkpoint.h"
@@ -78,6 +79,31 @@ TEST_F(CheckpointWriterTest, FailedWriteThrowsOnNextSave) {
   CheckpointWriter writer;
   writer.save(run_dir, state_, params_, *optimizer_, nullptr);
   EXPECT_THROW(writer.save(root_, state_, params_, *optimizer_, nullptr), std::exception);
+}
+
+TEST_F(CheckpointWriterTest, DamagedTensorDataIsRejected) {
+  CheckpointWriter writer;
+  writer.save(root_, state_, params_, *optimizer_, nullptr);
+  writer.wait();
+
+  // Flip one byte of the last tensor, past the header, as a bad disk block would.
+  const fs::path file = checkpoint_path(root_);
+  std::fstream stream(file, std::ios::in | std::ios::out | std::ios::binary);
+  stream.seekg(-1, std::ios::end);
+  const char byte = static_cast<char>(stream.get());
+  stream.seekp(-1, std::ios::end);
+  stream.put(static_cast<char>(byte ^ 0x40));
+  stream.close();
+
+  std::vector<nn::Parameter> loaded;
+  loaded.emplace_back("layers.0.dense.kernel", Tensor({2, 3}), Tensor({2, 3}));
+  auto optimizer = nn::make_adam(0.1f, 0.9f, 0.999f, 1e-7f);
+  try {
+    load_checkpoint(root_, loaded, *optimizer, nullptr);
+    FAIL() << "a damaged checkpoint was loaded";
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find("the file is damaged"), std::string::npos) << error.what();
+  }
 }
 
 }  // namespace

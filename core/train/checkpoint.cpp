@@ -93,10 +93,15 @@ std::vector<std::int32_t> int32_values(std::map<std::string, Tensor>& tensors, c
 constexpr std::string_view kDataDigestKey = "data_sha256";
 const std::string kDigestPlaceholder(64, '0');
 
+// The length of the JSON header, from the first 8 bytes (little-endian, as x86-64 stores it).
+std::uint64_t header_size(const std::string& bytes) {
+  std::uint64_t size = 0;
+  std::memcpy(&size, bytes.data(), sizeof size);
+  return size;
+}
+
 std::string_view data_region(const std::string& bytes) {
-  std::uint64_t header_size = 0;
-  std::memcpy(&header_size, bytes.data(), sizeof header_size);
-  return std::string_view(bytes).substr(sizeof header_size + header_size);
+  return std::string_view(bytes).substr(sizeof(std::uint64_t) + header_size(bytes));
 }
 
 void seal(std::string& bytes) {
@@ -207,9 +212,7 @@ CheckpointState load_checkpoint(const fs::path& run_dir, std::vector<nn::Paramet
   std::map<std::string, Tensor> tensors = io::decode_safetensors(bytes, file.string());
 
   // The metadata is not returned by decode_safetensors, so read it from the JSON header.
-  std::uint64_t header_size = 0;
-  std::memcpy(&header_size, bytes.data(), sizeof header_size);
-  const auto header = nlohmann::json::parse(bytes.substr(8, header_size));
+  const auto header = nlohmann::json::parse(bytes.substr(sizeof(std::uint64_t), header_size(bytes)));
   std::map<std::string, std::string> metadata;
   if (header.contains("__metadata__")) metadata = header["__metadata__"].get<std::map<std::string, std::string>>();
   if (text_field(metadata, "format", file) != "maas.checkpoint" ||

@@ -53,6 +53,17 @@ int remove_staging_in(const fs::path& dir) {
   return removed;
 }
 
+// The model folder appears by one rename after the last epoch and the test set, so it marks a
+// finished run, unless a checkpoint is newer: a run started over an earlier run's model keeps
+// that model until it finishes.
+bool checkpoint_newer_than_model(const fs::path& dir) {
+  const fs::path checkpoint = checkpoint_path(dir);
+  const fs::path manifest = dir / "model" / "manifest.json";
+  std::error_code error;
+  if (!fs::exists(checkpoint, error) || !fs::exists(manifest, error)) return false;
+  return fs::last_write_time(checkpoint, error) > fs::last_write_time(manifest, error);
+}
+
 }  // namespace
 
 void check_data_file(const config::ExperimentConfig& config, std::string_view key, const fs::path& path) {
@@ -94,13 +105,7 @@ void prepare_run_folder(const config::ExperimentConfig& config, bool resume) {
                               where, dir.string(), error.message()));
   }
   const fs::path model = dir / "model";
-  // The model folder appears by one rename after the last epoch and the test set, so it marks a
-  // finished run, unless a checkpoint is newer: a run started over an earlier run's model keeps
-  // that model until it finishes.
-  const fs::path checkpoint = checkpoint_path(dir);
-  const bool newer_checkpoint = fs::exists(checkpoint, error) && fs::exists(model / "manifest.json", error) &&
-                                fs::last_write_time(checkpoint, error) > fs::last_write_time(model / "manifest.json", error);
-  if (resume && fs::exists(model, error) && !newer_checkpoint) {
+  if (resume && fs::exists(model, error) && !checkpoint_newer_than_model(dir)) {
     throw InvalidArgument(fmt::format("{}: the run already finished and wrote its model there, so there is nothing to "
                                       "resume; start a new run with 'maas train CONFIG' to train again",
                                       model.string()));

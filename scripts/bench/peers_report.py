@@ -72,9 +72,9 @@ def record(args):
 def drop(args):
     records, dataset = args[:2]
     with open(records, encoding="utf-8") as f:
-        kept = [line for line in f if json.loads(line)["dataset"] != dataset]
+        other_datasets = [line for line in f if json.loads(line)["dataset"] != dataset]
     with open(records, "w", encoding="utf-8") as f:
-        f.writelines(kept)
+        f.writelines(other_datasets)
 
 
 def fastest(records_path):
@@ -183,16 +183,16 @@ def section(best, counts, datasets, command, threads, repeats):
         f"{repeats} per tool and dataset.",
         "- Versions: " + "; ".join(versions + ["fastText from the Debian package"]),
         "- Time: wall-clock seconds of training. For maas and fastText it is the whole `train` "
-        "or `supervised` process (data loading included; maas also tokenizes, validates after "
-        "each epoch, evaluates test.csv and writes the model, and writes no checkpoint in runs "
-        "shorter than `training.checkpoint_min_interval_seconds`, 60 s by default). For PyTorch "
+        "or `supervised` process, data loading included. maas also tokenizes, validates after "
+        "each epoch, evaluates test.csv and writes the model. It writes no checkpoint in runs "
+        "shorter than `training.checkpoint_min_interval_seconds`, 60 s by default. For PyTorch "
         "and Keras it is "
         "measured inside the script from the word index through the last epoch, so the Python "
         "and framework import (several seconds) and the test-set prediction are left out. CPU "
         "is user plus system seconds over the same span (the whole process for maas and "
         "fastText). Peak RSS is `/usr/bin/time -v`'s maximum resident set size of the whole "
         "process.",
-        "- maas best: `configs/best_DATASET.yaml` where it exists (gametox and conda: a conv1d layer with masked max pooling, dropout, cosine decay over 3 epochs and label smoothing 0.1; gametox uses 192 filters of width 5 and class weights from 1 to 12, conda 128 filters of width 3 and a 128-wide embedding over 50000 words), else `configs/best_default.yaml` (the seed architecture with learning rate 0.003, cosine decay and label smoothing 0.1). The gametox and conda configs were chosen by the mean of their scores on 5 validation splits of train.csv, never by test.csv; each config's comments list the candidates. best_default.yaml was picked on conda by test-set scores, so its scores on other datasets are not tuned ones. gametox's test.csv has only 6 extremism and 15 threat rows, so its macro-F1 moves by several points between configs or seeds that differ little.",
+        "- maas best: `configs/best_DATASET.yaml` where it exists, else `configs/best_default.yaml` (the seed architecture with learning rate 0.003, cosine decay and label smoothing 0.1). The gametox and conda configs are a conv1d layer with masked max pooling, dropout, cosine decay over 3 epochs and label smoothing 0.1. gametox uses 192 filters of width 5 and class weights from 1 to 12, and conda 128 filters of width 3 and a 128-wide embedding over 50000 words. Both were chosen by the mean of their scores on 5 validation splits of train.csv, never by test.csv, and each config's comments list the candidates. best_default.yaml was picked on conda by test-set scores, so its scores on other datasets are not tuned ones. gametox's test.csv has only 6 extremism and 15 threat rows, so its macro-F1 moves by several points between configs or seeds that differ little.",
         '- One thread per tool is the default because the cores were shared: with 2 threads, PyTorch took 192 s on sms_spam in an earlier try, against 38 s with 1 thread. PyTorch is the PyPI wheel (a CUDA build) running on the CPU.',
         "",
         "| dataset | tool | accuracy | macro-F1 | train s | CPU s | peak RSS MiB |",
